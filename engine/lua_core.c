@@ -1,0 +1,130 @@
+/*
+ * lua_core.c: the "entente.core" module: every binding in one table, plus
+ * build facts (version, home, iso-codes folder). lib/entente/init.lua wraps
+ * it into the analyst-facing API.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lua_entente.h"
+
+static volatile sig_atomic_t stop_requested = 0;
+
+void en_request_stop(void) {
+    stop_requested = 1;
+}
+
+int en_stop_requested(void) {
+    return stop_requested != 0;
+}
+
+/* isatty(fd) -> boolean (1 stdout, 2 stderr, 0 stdin) */
+static int l_isatty(lua_State *L) {
+    lua_Integer fd = luaL_checkinteger(L, 1);
+    luaL_argcheck(L, fd >= 0 && fd <= 2, 1, "0, 1 or 2");
+    lua_pushboolean(L, isatty((int)fd));
+    return 1;
+}
+
+/* clock() -> seconds on a monotonic clock, as a float */
+static int l_clock(lua_State *L) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    lua_pushnumber(L, (lua_Number)ts.tv_sec + (lua_Number)ts.tv_nsec / 1e9);
+    return 1;
+}
+
+/* stop_requested() -> true after Ctrl-C */
+static int l_stop_requested(lua_State *L) {
+    lua_pushboolean(L, en_stop_requested());
+    return 1;
+}
+
+/* realpath(path) -> absolute path with links resolved, or nil, msg */
+static int l_realpath(lua_State *L) {
+    const char *p = luaL_checkstring(L, 1);
+    char buf[PATH_MAX];
+    if (!realpath(p, buf)) {
+        luaL_pushfail(L);
+        lua_pushfstring(L, "%s: %s", p, strerror(errno));
+        return 2;
+    }
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+/* mkdir(path) -> true | nil, msg (an existing folder is fine) */
+static int l_mkdir(lua_State *L) {
+    const char *p = luaL_checkstring(L, 1);
+    struct stat sb;
+    if (mkdir(p, 0777) == 0 || (errno == EEXIST && stat(p, &sb) == 0 && S_ISDIR(sb.st_mode))) {
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    luaL_pushfail(L);
+    lua_pushfstring(L, "%s: %s", p, strerror(errno));
+    return 2;
+}
+
+/* filetype(path) -> "file" | "directory" | "other" | nil */
+static int l_filetype(lua_State *L) {
+    struct stat sb;
+    if (stat(luaL_checkstring(L, 1), &sb) != 0) return 0;
+    lua_pushstring(L, S_ISREG(sb.st_mode) ? "file" : S_ISDIR(sb.st_mode) ? "directory" : "other");
+    return 1;
+}
+
+/* getcwd() -> current folder */
+static int l_getcwd(lua_State *L) {
+    char buf[PATH_MAX];
+    if (!getcwd(buf, sizeof buf)) return luaL_error(L, "getcwd: %s", strerror(errno));
+    lua_pushstring(L, buf);
+    return 1;
+}
+
+static const luaL_Reg sys_funcs[] = {{"isatty", l_isatty},
+                                     {"clock", l_clock},
+                                     {"stop_requested", l_stop_requested},
+                                     {"realpath", l_realpath},
+                                     {"mkdir", l_mkdir},
+                                     {"filetype", l_filetype},
+                                     {"getcwd", l_getcwd},
+                                     {NULL, NULL}};
+
+/* Copy the fields of the table on top into the table below it, then pop. */
+static void merge(lua_State *L) {
+    lua_pushnil(L); /* [core, part, nil] */
+    while (lua_next(L, -2)) { /* [core, part, k, v] */
+        lua_pushvalue(L, -2); /* [core, part, k, v, k] */
+        lua_insert(L, -2);    /* [core, part, k, k, v] */
+        lua_settable(L, -5);  /* [core, part, k] */
+    }
+    lua_pop(L, 1); /* [core] */
+}
+
+int luaopen_entente_core(lua_State *L) {
+    lua_newtable(L); /* [core] */
+    luaopen_entente_store(L);
+    merge(L);
+    luaopen_entente_document(L);
+    merge(L);
+    luaopen_entente_text(L);
+    merge(L);
+    luaL_setfuncs(L, sys_funcs, 0);
+    lua_pushliteral(L, ENTENTE_VERSION);
+    lua_setfield(L, -2, "version");
+    const char *home = getenv("ENTENTE_HOME");
+    lua_pushstring(L, home && *home ? home : ENTENTE_HOME_DEFAULT);
+    lua_setfield(L, -2, "home");
+    lua_pushliteral(L, ENTENTE_ISO_CODES_DIR);
+    lua_setfield(L, -2, "iso_codes_dir");
+    lua_pushinteger(L, EN_SCHEMA_VERSION);
+    lua_setfield(L, -2, "schema_version");
+    return 1;
+}

@@ -1,0 +1,63 @@
+/*
+ * lua_entente.h: the C side of the Lua API, shared by the binding files.
+ *
+ * Each exposed type has its own file and luaopen_* function:
+ *   lua_store.c     entente.Store  (a database) and entente.Rows (a cursor)
+ *   lua_document.c  entente.Document and entente.Sentence
+ *   lua_text.c      text functions: fold, tokenize, sentences, utf8 check
+ * luaopen_entente_core (lua_core.c) gathers them into the module
+ * "entente.core", which lib/entente/init.lua wraps into the analyst API.
+ */
+#ifndef ENTENTE_LUA_ENTENTE_H
+#define ENTENTE_LUA_ENTENTE_H
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <stdint.h>
+
+#include "store.h"
+#include "text.h"
+
+#define EN_STORE_MT "entente.Store"
+#define EN_ROWS_MT "entente.Rows"
+#define EN_DOC_MT "entente.Document"
+#define EN_SENT_MT "entente.Sentence"
+
+/* The Store userdata. */
+typedef struct en_lstore {
+    en_store *st; /* NULL once closed */
+} en_lstore;
+
+/* Check that argument i is an open Store and return it (raises otherwise). */
+en_lstore *en_check_store(lua_State *L, int i);
+
+/* Push a new Document for the row at the current step of stmt, whose
+ * columns are those of EN_DOC_COLUMNS. The store at index store_idx is
+ * kept alive by the document. [-0, +1, m] */
+#define EN_DOC_COLUMNS                                                                        \
+    "d.id, d.name, d.uri, d.hash, d.title, d.date, d.source, d.url, d.lang, d.place, "        \
+    "d.agency, d.text, d.bytes, d.meta, d.ingested_at, d.updated_at"
+void en_push_document(lua_State *L, int store_idx, sqlite3_stmt *stmt);
+
+/* Push a new Document for a text that is in no store (for trying rules on
+ * a string). name may be NULL. [-0, +1, m] */
+void en_push_text_document(lua_State *L, const char *text, size_t len, const char *name);
+
+/* Raise a Lua error with the store's message (after cleaning up C state). */
+int en_store_error(lua_State *L, en_store *st);
+
+/* Push tokens [first, first+count) of text as an array of token tables. [-0, +1, m] */
+void en_push_tokens(lua_State *L, const char *text, const en_token *toks, size_t first,
+                    size_t count);
+
+/* Ctrl-C: the host's signal handler calls en_request_stop(); long C loops
+ * (ingest, extraction) poll en_stop_requested() between documents. */
+void en_request_stop(void);
+int en_stop_requested(void);
+
+int luaopen_entente_store(lua_State *L);
+int luaopen_entente_document(lua_State *L);
+int luaopen_entente_text(lua_State *L);
+int luaopen_entente_core(lua_State *L);
+
+#endif

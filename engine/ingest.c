@@ -29,8 +29,7 @@
 
 void en_content_hash(const void *p, size_t n, char out[33]) {
     XXH128_hash_t h = XXH3_128bits(p, n);
-    snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64,
-             (unsigned long long)h.low64);
+    snprintf(out, 33, "%016llx%016llx", (unsigned long long)h.high64, (unsigned long long)h.low64);
 }
 
 typedef struct ctx {
@@ -44,8 +43,7 @@ typedef struct ctx {
     int store_failed;
 } ctx;
 
-static void report(ctx *c, en_level lv, const char *file, unsigned long line, const char *fmt,
-                   ...)
+static void report(ctx *c, en_level lv, const char *file, unsigned long line, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 5, 6)))
 #endif
@@ -159,14 +157,14 @@ static size_t iso_date_len(const char *v, size_t n) {
 /* Everything known about one document before it is stored. Strings are
  * owned by the caller's buffers or by this struct's `own` buffer. */
 typedef struct docin {
-    const char *path;      /* as given, for messages */
-    unsigned long line;    /* first line of the record in the file (jsonl) */
-    const char *raw;       /* the record as read (for the hash) */
+    const char *path;   /* as given, for messages */
+    unsigned long line; /* first line of the record in the file (jsonl) */
+    const char *raw;    /* the record as read (for the hash) */
     size_t raw_len;
-    const char *text;      /* the body, valid UTF-8 */
+    const char *text; /* the body, valid UTF-8 */
     size_t text_len;
     const char *title, *date, *source, *url, *lang, *id;
-    json_t *extra;         /* other metadata, or NULL */
+    json_t *extra; /* other metadata, or NULL */
     long repaired;
 } docin;
 
@@ -196,8 +194,7 @@ static char *guess_title(const char *t, size_t n, const en_textmeta *m) {
         if (!skipped) break;
     }
     for (size_t k = 0; k < m->nspans; k++)
-        if (m->spans[k].kind == EN_SPAN_DATELINE && m->spans[k].start <= i &&
-            i < m->spans[k].stop)
+        if (m->spans[k].kind == EN_SPAN_DATELINE && m->spans[k].start <= i && i < m->spans[k].stop)
             return NULL;
     size_t e = i;
     while (e < n && t[e] != '\n') e++;
@@ -287,9 +284,15 @@ static void store_doc(ctx *c, docin *d) {
             c->store_failed = 1;
     } else {
         switch (res) {
-        case EN_PUT_ADDED: c->stats->added++; break;
-        case EN_PUT_UPDATED: c->stats->updated++; break;
-        case EN_PUT_UNCHANGED: c->stats->unchanged++; break;
+        case EN_PUT_ADDED:
+            c->stats->added++;
+            break;
+        case EN_PUT_UPDATED:
+            c->stats->updated++;
+            break;
+        case EN_PUT_UNCHANGED:
+            c->stats->unchanged++;
+            break;
         }
         c->stats->bytes += d->text_len;
         if (res != EN_PUT_UNCHANGED && ++c->in_batch >= c->batch_docs) {
@@ -322,7 +325,7 @@ static long repair(ctx *c, const char *path, unsigned long line0, const char *s,
     }
     unsigned long line = line0 ? line0 : line_of(s, bad);
     report(c, EN_WARN, path, line,
-           "invalid UTF-8 at byte %zu; replaced %ld invalid sequence%s with U+FFFD", bad, k,
+           "invalid UTF-8 or NUL at byte %zu; replaced %ld sequence%s with U+FFFD", bad, k,
            k == 1 ? "" : "s");
     *out = rep->data;
     *outn = rep->len;
@@ -398,7 +401,8 @@ static void ingest_text(ctx *c, const char *path, const char *buf, size_t n) {
                                         json_stringn(fm.extra[i].val, fm.extra[i].val_len));
                 free(key);
             }
-            if (d.extra && fm.id) json_object_set_new(d.extra, "id", json_stringn(fm.id, fm.id_len));
+            if (d.extra && fm.id)
+                json_object_set_new(d.extra, "id", json_stringn(fm.id, fm.id_len));
         }
     }
     if (blank(d.text, d.text_len)) {
@@ -413,8 +417,7 @@ static void ingest_text(ctx *c, const char *path, const char *buf, size_t n) {
 }
 
 /* A string field of a JSON object, or NULL. Reports a wrong type. */
-static const char *jstr(ctx *c, const char *path, unsigned long line, json_t *o,
-                        const char *key) {
+static const char *jstr(ctx *c, const char *path, unsigned long line, json_t *o, const char *key) {
     json_t *v = json_object_get(o, key);
     if (!v || json_is_null(v)) return NULL;
     if (json_is_string(v)) return json_string_value(v);
@@ -527,12 +530,10 @@ static void ingest_jsonl(ctx *c, const char *path, FILE *f) {
                 lineno++;
                 any = 1;
                 if (too_long) {
-                    report(c, EN_SKIP, path, lineno, "line longer than %zu bytes",
-                           c->max_bytes);
+                    report(c, EN_SKIP, path, lineno, "line longer than %zu bytes", c->max_bytes);
                     c->stats->skipped++;
                 } else if (nul > 0 && line.len > 0 && nul * 100 > line.len) {
-                    report(c, EN_SKIP, path, lineno, "binary data (%zu NUL bytes)",
-                           nul);
+                    report(c, EN_SKIP, path, lineno, "binary data (%zu NUL bytes)", nul);
                     c->stats->skipped++;
                 } else {
                     size_t n = line.len;
@@ -602,8 +603,7 @@ static void ingest_file(ctx *c, const char *path, uint64_t size) {
         return;
     }
     if (size > c->max_bytes) {
-        report(c, EN_SKIP, path, 0,
-               "%llu bytes is more than the limit of %zu (--max-bytes)",
+        report(c, EN_SKIP, path, 0, "%llu bytes is more than the limit of %zu (--max-bytes)",
                (unsigned long long)size, c->max_bytes);
         c->stats->skipped++;
         fclose(f);

@@ -23,8 +23,7 @@ typedef struct en_ingest_opts {
     size_t batch_docs; /* documents per transaction; 0 means 500 */
     /* Called for every warning, skip and failure. file is the path as
      * given; line is 1-based, 0 when the problem concerns the whole file. */
-    void (*report)(void *ud, en_level level, const char *file, unsigned long line,
-                   const char *msg);
+    void (*report)(void *ud, en_level level, const char *file, unsigned long line, const char *msg);
     /* Called after each document with bytes done so far and in all. */
     void (*progress)(void *ud, uint64_t done, uint64_t total);
     /* Polled between documents: a non-zero return stops the run cleanly
@@ -36,7 +35,7 @@ typedef struct en_ingest_opts {
 #define EN_INGEST_MAX_DEFAULT ((size_t)64 << 20)
 
 typedef struct en_ingest_stats {
-    uint64_t files;                                       /* files read */
+    uint64_t files;                                      /* files read */
     uint64_t added, updated, unchanged, skipped, failed; /* documents */
     uint64_t warnings, bytes;
     int interrupted;

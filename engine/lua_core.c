@@ -88,18 +88,14 @@ static int l_getcwd(lua_State *L) {
     return 1;
 }
 
-static const luaL_Reg sys_funcs[] = {{"isatty", l_isatty},
-                                     {"clock", l_clock},
-                                     {"stop_requested", l_stop_requested},
-                                     {"realpath", l_realpath},
-                                     {"mkdir", l_mkdir},
-                                     {"filetype", l_filetype},
-                                     {"getcwd", l_getcwd},
-                                     {NULL, NULL}};
+static const luaL_Reg sys_funcs[] = {
+    {"isatty", l_isatty},     {"clock", l_clock}, {"stop_requested", l_stop_requested},
+    {"realpath", l_realpath}, {"mkdir", l_mkdir}, {"filetype", l_filetype},
+    {"getcwd", l_getcwd},     {NULL, NULL}};
 
 /* Copy the fields of the table on top into the table below it, then pop. */
 static void merge(lua_State *L) {
-    lua_pushnil(L); /* [core, part, nil] */
+    lua_pushnil(L);           /* [core, part, nil] */
     while (lua_next(L, -2)) { /* [core, part, k, v] */
         lua_pushvalue(L, -2); /* [core, part, k, v, k] */
         lua_insert(L, -2);    /* [core, part, k, k, v] */

@@ -53,11 +53,11 @@ static en_ldoc *new_doc(lua_State *L, int64_t id) {
     memset(d, 0, sizeof *d);
     d->id = id;
     luaL_setmetatable(L, EN_DOC_MT);
-    lua_insert(L, -2);                               /* [doc, fields] */
-    lua_getfield(L, -1, "text");                     /* [doc, fields, text] */
+    lua_insert(L, -2);           /* [doc, fields] */
+    lua_getfield(L, -1, "text"); /* [doc, fields, text] */
     d->text = lua_tolstring(L, -1, &d->len);
-    lua_pop(L, 1);                                   /* [doc, fields] */
-    lua_setiuservalue(L, -2, 1);                     /* [doc] */
+    lua_pop(L, 1);               /* [doc, fields] */
+    lua_setiuservalue(L, -2, 1); /* [doc] */
     return d;
 }
 
@@ -104,16 +104,18 @@ static void load_spans(lua_State *L, en_ldoc *d, en_store *st) {
 }
 
 void en_push_document(lua_State *L, int store_idx, sqlite3_stmt *stmt) {
-    static const char *const names[] = {"id",     "name",  "uri",  "hash",  "title",
-                                        "date",   "source", "url", "lang",  "place",
-                                        "agency", "text",  "bytes", "meta", "ingested_at",
-                                        "updated_at"};
+    static const char *const names[] = {
+        "id",   "name",  "uri",    "hash", "title", "date", "source",      "url",
+        "lang", "place", "agency", "text", "bytes", "meta", "ingested_at", "updated_at"};
     int ncol = sqlite3_column_count(stmt);
     lua_createtable(L, 0, 18); /* [fields] */
     for (int i = 0; i < ncol && i < (int)(sizeof names / sizeof names[0]); i++) {
         switch (sqlite3_column_type(stmt, i)) {
-        case SQLITE_NULL: continue;
-        case SQLITE_INTEGER: lua_pushinteger(L, sqlite3_column_int64(stmt, i)); break;
+        case SQLITE_NULL:
+            continue;
+        case SQLITE_INTEGER:
+            lua_pushinteger(L, sqlite3_column_int64(stmt, i));
+            break;
         default:
             lua_pushlstring(L, (const char *)sqlite3_column_text(stmt, i),
                             (size_t)sqlite3_column_bytes(stmt, i));
@@ -146,8 +148,7 @@ void en_push_text_document(lua_State *L, const char *text, size_t len, const cha
 static void analyse(lua_State *L, en_ldoc *d) {
     if (d->analysed) return;
     if (en_tokenize(d->text, d->len, &d->toks) ||
-        en_split_sentences(d->text, d->len, d->toks.v, d->toks.n, d->skip, d->nskip,
-                           &d->sents)) {
+        en_split_sentences(d->text, d->len, d->toks.v, d->toks.n, d->skip, d->nskip, &d->sents)) {
         en_tokens_free(&d->toks);
         en_sentences_free(&d->sents);
         luaL_error(L, "out of memory analysing a document");
@@ -159,14 +160,22 @@ static void analyse(lua_State *L, en_ldoc *d) {
 
 static const char *kind_name(int k) {
     switch (k) {
-    case EN_TOK_WORD: return "word";
-    case EN_TOK_NUMBER: return "number";
-    case EN_TOK_PUNCT: return "punct";
-    case EN_TOK_QUOTE: return "quote";
-    case EN_TOK_DASH: return "dash";
-    case EN_TOK_SYMBOL: return "symbol";
-    case EN_TOK_BULLET: return "bullet";
-    default: return "other";
+    case EN_TOK_WORD:
+        return "word";
+    case EN_TOK_NUMBER:
+        return "number";
+    case EN_TOK_PUNCT:
+        return "punct";
+    case EN_TOK_QUOTE:
+        return "quote";
+    case EN_TOK_DASH:
+        return "dash";
+    case EN_TOK_SYMBOL:
+        return "symbol";
+    case EN_TOK_BULLET:
+        return "bullet";
+    default:
+        return "other";
     }
 }
 
@@ -336,16 +345,16 @@ static int doc_index(lua_State *L) {
     lua_getiuservalue(L, 1, 1); /* [doc, key, fields] */
     lua_pushvalue(L, 2);        /* [doc, key, fields, key] */
     if (lua_rawget(L, -2) != LUA_TNIL) return 1;
-    lua_pop(L, 2);                                   /* [doc, key] */
+    lua_pop(L, 2);                                        /* [doc, key] */
     if (luaL_getmetafield(L, 1, "methods") != LUA_TNIL) { /* [doc, key, methods] */
         lua_pushvalue(L, 2);
         if (lua_rawget(L, -2) != LUA_TNIL) return 1;
         lua_pop(L, 2);
     }
     /* Known fields that are absent for this document read as nil. */
-    static const char *const optional[] = {"title", "date", "source", "url", "lang", "place",
-                                           "agency", "meta", "uri", "hash", "ingested_at",
-                                           "updated_at", "spans", NULL};
+    static const char *const optional[] = {"title",       "date",       "source", "url", "lang",
+                                           "place",       "agency",     "meta",   "uri", "hash",
+                                           "ingested_at", "updated_at", "spans",  NULL};
     const char *k = lua_tostring(L, 2);
     for (int i = 0; k && optional[i]; i++)
         if (strcmp(k, optional[i]) == 0) return 0;

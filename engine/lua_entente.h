@@ -19,9 +19,9 @@
 #include "text.h"
 
 #define EN_STORE_MT "entente.Store"
-#define EN_ROWS_MT "entente.Rows"
-#define EN_DOC_MT "entente.Document"
-#define EN_SENT_MT "entente.Sentence"
+#define EN_ROWS_MT  "entente.Rows"
+#define EN_DOC_MT   "entente.Document"
+#define EN_SENT_MT  "entente.Sentence"
 
 /* The Store userdata. */
 typedef struct en_lstore {
@@ -34,8 +34,8 @@ en_lstore *en_check_store(lua_State *L, int i);
 /* Push a new Document for the row at the current step of stmt, whose
  * columns are those of EN_DOC_COLUMNS. The store at index store_idx is
  * kept alive by the document. [-0, +1, m] */
-#define EN_DOC_COLUMNS                                                                        \
-    "d.id, d.name, d.uri, d.hash, d.title, d.date, d.source, d.url, d.lang, d.place, "        \
+#define EN_DOC_COLUMNS                                                                             \
+    "d.id, d.name, d.uri, d.hash, d.title, d.date, d.source, d.url, d.lang, d.place, "             \
     "d.agency, d.text, d.bytes, d.meta, d.ingested_at, d.updated_at"
 void en_push_document(lua_State *L, int store_idx, sqlite3_stmt *stmt);
 

@@ -91,8 +91,12 @@ static int bind_args(lua_State *L, sqlite3_stmt *stmt, int first) {
         int p = i - first + 1;
         if (p > np) return i;
         switch (lua_type(L, i)) {
-        case LUA_TNIL: sqlite3_bind_null(stmt, p); break;
-        case LUA_TBOOLEAN: sqlite3_bind_int(stmt, p, lua_toboolean(L, i)); break;
+        case LUA_TNIL:
+            sqlite3_bind_null(stmt, p);
+            break;
+        case LUA_TBOOLEAN:
+            sqlite3_bind_int(stmt, p, lua_toboolean(L, i));
+            break;
         case LUA_TNUMBER:
             if (lua_isinteger(L, i))
                 sqlite3_bind_int64(stmt, p, lua_tointeger(L, i));
@@ -105,7 +109,8 @@ static int bind_args(lua_State *L, sqlite3_stmt *stmt, int first) {
             sqlite3_bind_text64(stmt, p, s, n, SQLITE_TRANSIENT, SQLITE_UTF8);
             break;
         }
-        default: return i;
+        default:
+            return i;
         }
     }
     return 0;
@@ -114,9 +119,15 @@ static int bind_args(lua_State *L, sqlite3_stmt *stmt, int first) {
 /* Push column i of the current row. [-0, +1, m] */
 static void push_column(lua_State *L, sqlite3_stmt *stmt, int i) {
     switch (sqlite3_column_type(stmt, i)) {
-    case SQLITE_INTEGER: lua_pushinteger(L, sqlite3_column_int64(stmt, i)); break;
-    case SQLITE_FLOAT: lua_pushnumber(L, sqlite3_column_double(stmt, i)); break;
-    case SQLITE_NULL: lua_pushnil(L); break;
+    case SQLITE_INTEGER:
+        lua_pushinteger(L, sqlite3_column_int64(stmt, i));
+        break;
+    case SQLITE_FLOAT:
+        lua_pushnumber(L, sqlite3_column_double(stmt, i));
+        break;
+    case SQLITE_NULL:
+        lua_pushnil(L);
+        break;
     default: {
         const char *t = (const char *)sqlite3_column_text(stmt, i);
         lua_pushlstring(L, t ? t : "", (size_t)sqlite3_column_bytes(stmt, i));
@@ -129,7 +140,7 @@ static void push_row(lua_State *L, sqlite3_stmt *stmt) {
     int n = sqlite3_column_count(stmt);
     lua_createtable(L, 0, n); /* [row] */
     for (int i = 0; i < n; i++) {
-        push_column(L, stmt, i);                             /* [row, v] */
+        push_column(L, stmt, i);                           /* [row, v] */
         lua_setfield(L, -2, sqlite3_column_name(stmt, i)); /* [row] */
     }
 }
@@ -187,14 +198,15 @@ static int store_sql(lua_State *L) {
     int bad = bind_args(L, stmt, 3);
     if (bad) {
         sqlite3_finalize(stmt);
-        return luaL_argerror(L, bad, "cannot bind this value (too many, or not nil, boolean, "
-                                     "number or string)");
+        return luaL_argerror(L, bad,
+                             "cannot bind this value (too many, or not nil, boolean, "
+                             "number or string)");
     }
     lua_newtable(L); /* [rows] */
     lua_Integer n = 0;
     int rc;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-        push_row(L, stmt);         /* [rows, row] */
+        push_row(L, stmt);       /* [rows, row] */
         lua_rawseti(L, -2, ++n); /* [rows] */
     }
     if (rc != SQLITE_DONE) {
@@ -232,7 +244,7 @@ static int rows_next(lua_State *L) {
     if (rc == SQLITE_ROW) {
         if (r->as_docs) {
             lua_getiuservalue(L, lua_upvalueindex(1), 1); /* [store] */
-            en_push_document(L, lua_gettop(L), r->stmt); /* [store, doc] */
+            en_push_document(L, lua_gettop(L), r->stmt);  /* [store, doc] */
             lua_remove(L, -2);                            /* [doc] */
         } else {
             push_row(L, r->stmt);
@@ -257,15 +269,15 @@ static int push_cursor(lua_State *L, int store_idx, sqlite3_stmt *stmt, int as_d
     r->stmt = stmt;
     r->as_docs = as_docs;
     luaL_setmetatable(L, EN_ROWS_MT);
-    lua_pushvalue(L, store_idx);      /* [rows, store] */
-    lua_setiuservalue(L, -2, 1);      /* [rows] */
-    lua_pushvalue(L, -1);             /* [rows, rows] */
+    lua_pushvalue(L, store_idx);       /* [rows, store] */
+    lua_setiuservalue(L, -2, 1);       /* [rows] */
+    lua_pushvalue(L, -1);              /* [rows, rows] */
     lua_pushcclosure(L, rows_next, 1); /* [rows, iter] */
-    lua_insert(L, -2);                /* [iter, rows] */
-    lua_pushnil(L);                   /* [iter, rows, nil] */
-    lua_insert(L, -2);                /* [iter, nil, rows] */
-    lua_pushnil(L);                   /* [iter, nil, rows, nil] */
-    lua_insert(L, -2);                /* [iter, nil, nil, rows] */
+    lua_insert(L, -2);                 /* [iter, rows] */
+    lua_pushnil(L);                    /* [iter, rows, nil] */
+    lua_insert(L, -2);                 /* [iter, nil, rows] */
+    lua_pushnil(L);                    /* [iter, nil, rows, nil] */
+    lua_insert(L, -2);                 /* [iter, nil, nil, rows] */
     return 4;
 }
 
@@ -344,11 +356,13 @@ static int store_docs(lua_State *L) {
         if (lua_getfield(L, 2, "id") != LUA_TNIL) {
             if (!lua_isinteger(L, -1)) return luaL_argerror(L, 2, "filter 'id' must be an integer");
             size_t at = strlen(sql);
-            snprintf(sql + at, sizeof sql - at, " AND d.id = %lld", (long long)lua_tointeger(L, -1));
+            snprintf(sql + at, sizeof sql - at, " AND d.id = %lld",
+                     (long long)lua_tointeger(L, -1));
         }
         lua_pop(L, 1);
         if (lua_getfield(L, 2, "limit") != LUA_TNIL) {
-            if (!lua_isinteger(L, -1)) return luaL_argerror(L, 2, "filter 'limit' must be an integer");
+            if (!lua_isinteger(L, -1))
+                return luaL_argerror(L, 2, "filter 'limit' must be an integer");
             limit = lua_tointeger(L, -1);
         }
         lua_pop(L, 1);
@@ -356,8 +370,7 @@ static int store_docs(lua_State *L) {
     size_t at = strlen(sql);
     snprintf(sql + at, sizeof sql - at, " ORDER BY d.id LIMIT %lld", (long long)limit);
     sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(en_store_db(s->st), sql, -1, &stmt, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(en_store_db(s->st), sql, -1, &stmt, NULL) != SQLITE_OK)
         return luaL_error(L, "docs: %s", sqlite3_errmsg(en_store_db(s->st)));
     for (int i = 0; i < nv; i++) sqlite3_bind_text(stmt, i + 1, vals[i], -1, SQLITE_TRANSIENT);
     lua_settop(L, base);
@@ -405,12 +418,11 @@ static int store_search(lua_State *L) {
     en_lstore *s = en_check_store(L, 1);
     const char *q = luaL_checkstring(L, 2);
     lua_Integer limit = luaL_optinteger(L, 3, 20);
-    static const char sql[] =
-        "SELECT d.id, d.name, d.title, d.date, d.source,"
-        " snippet(documents_fts, 1, '[', ']', '...', 12) AS snippet,"
-        " bm25(documents_fts) AS rank"
-        " FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
-        " WHERE documents_fts MATCH ? ORDER BY rank, d.id LIMIT ?";
+    static const char sql[] = "SELECT d.id, d.name, d.title, d.date, d.source,"
+                              " snippet(documents_fts, 1, '[', ']', '...', 12) AS snippet,"
+                              " bm25(documents_fts) AS rank"
+                              " FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid"
+                              " WHERE documents_fts MATCH ? ORDER BY rank, d.id LIMIT ?";
     sqlite3_stmt *stmt = NULL;
     if (sqlite3_prepare_v2(en_store_db(s->st), sql, -1, &stmt, NULL) != SQLITE_OK)
         return luaL_error(L, "search: %s", sqlite3_errmsg(en_store_db(s->st)));
@@ -439,8 +451,8 @@ static int store_stats(lua_State *L) {
     en_storestats o;
     if (en_store_stats(s->st, &o)) return en_store_error(L, s->st);
     lua_createtable(L, 0, 7);
-#define SETI(f)                                                                                \
-    lua_pushinteger(L, o.f);                                                                   \
+#define SETI(f)                                                                                    \
+    lua_pushinteger(L, o.f);                                                                       \
     lua_setfield(L, -2, #f)
     SETI(documents);
     SETI(bytes);
@@ -466,9 +478,12 @@ typedef struct ingest_ud {
 
 static const char *level_name(en_level lv) {
     switch (lv) {
-    case EN_WARN: return "warning";
-    case EN_SKIP: return "skipped";
-    default: return "error";
+    case EN_WARN:
+        return "warning";
+    case EN_SKIP:
+        return "skipped";
+    default:
+        return "error";
     }
 }
 
@@ -521,8 +536,7 @@ static int store_ingest(lua_State *L) {
     const char **paths = lua_newuserdatauv(L, sizeof(char *) * (size_t)(n > 0 ? n : 1), 0);
     int keep = lua_gettop(L); /* [.., paths_ud] */
     for (int i = 1; i <= n; i++) {
-        if (lua_geti(L, 2, i) != LUA_TSTRING)
-            return luaL_argerror(L, 2, "paths must be strings");
+        if (lua_geti(L, 2, i) != LUA_TSTRING) return luaL_argerror(L, 2, "paths must be strings");
         paths[i - 1] = lua_tostring(L, -1); /* anchored by the table at 2 */
         lua_pop(L, 1);
     }
@@ -559,8 +573,8 @@ static int store_ingest(lua_State *L) {
     if (rc < 0) return en_store_error(L, s->st);
     if (u.failed) return luaL_error(L, "%s", u.err);
     lua_createtable(L, 0, 10);
-#define SETI(f)                                                                                \
-    lua_pushinteger(L, (lua_Integer)stats.f);                                                  \
+#define SETI(f)                                                                                    \
+    lua_pushinteger(L, (lua_Integer)stats.f);                                                      \
     lua_setfield(L, -2, #f)
     SETI(files);
     SETI(added);
@@ -591,10 +605,10 @@ static int store_exec(lua_State *L) {
 }
 
 static const luaL_Reg store_methods[] = {
-    {"close", store_close}, {"path", store_path},   {"readonly", store_readonly},
-    {"sql", store_sql},     {"rows", store_rows},   {"docs", store_docs},
-    {"doc", store_doc},     {"search", store_search}, {"stats", store_stats},
-    {"ingest", store_ingest}, {"exec", store_exec}, {NULL, NULL}};
+    {"close", store_close},   {"path", store_path},     {"readonly", store_readonly},
+    {"sql", store_sql},       {"rows", store_rows},     {"docs", store_docs},
+    {"doc", store_doc},       {"search", store_search}, {"stats", store_stats},
+    {"ingest", store_ingest}, {"exec", store_exec},     {NULL, NULL}};
 
 static const luaL_Reg store_meta[] = {{"__gc", store_close},
                                       {"__close", store_close},
@@ -602,20 +616,19 @@ static const luaL_Reg store_meta[] = {{"__gc", store_close},
                                       {"__index", NULL},
                                       {NULL, NULL}};
 
-static const luaL_Reg rows_meta[] = {
-    {"__gc", rows_close}, {"__close", rows_close}, {NULL, NULL}};
+static const luaL_Reg rows_meta[] = {{"__gc", rows_close}, {"__close", rows_close}, {NULL, NULL}};
 
 static const luaL_Reg funcs[] = {{"open", l_open}, {NULL, NULL}};
 
 int luaopen_entente_store(lua_State *L) {
-    luaL_newmetatable(L, EN_STORE_MT);    /* [mt] */
+    luaL_newmetatable(L, EN_STORE_MT); /* [mt] */
     luaL_setfuncs(L, store_meta, 0);
-    luaL_newlib(L, store_methods);        /* [mt, methods] */
-    lua_setfield(L, -2, "__index");       /* [mt] */
-    lua_pop(L, 1);                        /* [] */
-    luaL_newmetatable(L, EN_ROWS_MT);     /* [mt] */
+    luaL_newlib(L, store_methods);    /* [mt, methods] */
+    lua_setfield(L, -2, "__index");   /* [mt] */
+    lua_pop(L, 1);                    /* [] */
+    luaL_newmetatable(L, EN_ROWS_MT); /* [mt] */
     luaL_setfuncs(L, rows_meta, 0);
-    lua_pop(L, 1);                        /* [] */
-    luaL_newlib(L, funcs);                /* [lib] */
+    lua_pop(L, 1);         /* [] */
+    luaL_newlib(L, funcs); /* [lib] */
     return 1;
 }

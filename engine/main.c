@@ -66,11 +66,11 @@ static int docall(lua_State *L, int narg, int nres) {
 static void set_path(lua_State *L) {
     const char *home = getenv("ENTENTE_HOME");
     if (!home || !*home) home = ENTENTE_HOME_DEFAULT;
-    lua_getglobal(L, "package");          /* [package] */
-    lua_getfield(L, -1, "path");          /* [package, path] */
+    lua_getglobal(L, "package"); /* [package] */
+    lua_getfield(L, -1, "path"); /* [package, path] */
     lua_pushfstring(L, "%s/lib/?.lua;%s/lib/?/init.lua;%s", home, home, lua_tostring(L, -1));
-    lua_setfield(L, -3, "path");          /* [package, path] */
-    lua_pop(L, 2);                        /* [] */
+    lua_setfield(L, -3, "path"); /* [package, path] */
+    lua_pop(L, 2);               /* [] */
 }
 
 /* Protected main: [argc as light data, argv as light data] -> [exit code] */
@@ -91,12 +91,12 @@ static int pmain(lua_State *L) {
         lua_pushstring(L, argv[i]);
         lua_rawseti(L, -2, i);
     }
-    lua_getglobal(L, "require");  /* [.., args, require] */
+    lua_getglobal(L, "require"); /* [.., args, require] */
     lua_pushliteral(L, "entente.cli");
-    lua_call(L, 1, 1);            /* [.., args, cli] */
-    lua_getfield(L, -1, "main");  /* [.., args, cli, main] */
-    lua_pushvalue(L, -3);         /* [.., args, cli, main, args] */
-    lua_call(L, 1, 1);            /* [.., args, cli, code] */
+    lua_call(L, 1, 1);           /* [.., args, cli] */
+    lua_getfield(L, -1, "main"); /* [.., args, cli, main] */
+    lua_pushvalue(L, -3);        /* [.., args, cli, main, args] */
+    lua_call(L, 1, 1);           /* [.., args, cli, code] */
     return 1;
 }
 

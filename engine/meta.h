@@ -77,11 +77,11 @@ typedef struct en_textmeta {
     size_t place_len;
     const char *date;
     size_t date_len;
-    int month, day;       /* from the dateline date, 0 when absent */
-    int year;             /* when the dateline gives one, else 0 */
-    const char *agency;   /* "(Bernama)" in a dateline or "— Bernama" sign-off, without brackets */
+    int month, day;     /* from the dateline date, 0 when absent */
+    int year;           /* when the dateline gives one, else 0 */
+    const char *agency; /* "(Bernama)" in a dateline or "— Bernama" sign-off, without brackets */
     size_t agency_len;
-    size_t nspans;        /* spans, sorted by start, non-overlapping */
+    size_t nspans; /* spans, sorted by start, non-overlapping */
     en_mspan spans[EN_META_MAX_SPANS];
 } en_textmeta;
 

@@ -33,7 +33,7 @@ struct en_store {
 /* Schema version 1: everything the engine, the rule engine and the rule
  * pack store. Documented table by table in docs/SCHEMA.md. */
 static const char *const SCHEMA_V1[] = {
-"CREATE TABLE documents ("
+    "CREATE TABLE documents ("
     "  id INTEGER PRIMARY KEY,"
     "  uri TEXT NOT NULL UNIQUE,"
     "  name TEXT NOT NULL,"
@@ -193,8 +193,7 @@ static int pragma_int(en_store *st, const char *sql, int *out) {
 static int has_foreign_tables(en_store *st, int *out) {
     sqlite3_stmt *s = NULL;
     *out = 0;
-    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_schema", -1, &s, NULL) !=
-        SQLITE_OK)
+    if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_schema", -1, &s, NULL) != SQLITE_OK)
         return sqlfail(st, "reading the schema");
     if (sqlite3_step(s) == SQLITE_ROW) *out = sqlite3_column_int(s, 0) > 0;
     int rc = sqlite3_errcode(st->db);
@@ -236,8 +235,8 @@ static int migrate(en_store *st) {
             if (en_store_exec(st, *q)) goto fail;
     }
     char sql[96];
-    snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d",
-             EN_SCHEMA_VERSION, EN_APPLICATION_ID);
+    snprintf(sql, sizeof sql, "PRAGMA user_version=%d; PRAGMA application_id=%d", EN_SCHEMA_VERSION,
+             EN_APPLICATION_ID);
     if (en_store_exec(st, sql)) goto fail;
     if (en_store_exec(st, "COMMIT")) goto fail;
     return 0;
@@ -279,8 +278,7 @@ en_store *en_store_open(const char *path, unsigned flags, char *err, size_t errl
     struct stat sb;
     int exists = stat(path, &sb) == 0;
     if (!exists && !(flags & EN_OPEN_CREATE)) {
-        en_store_fail(st, "%s: no such database (run 'entente ingest' first, or give --db)",
-                      path);
+        en_store_fail(st, "%s: no such database (run 'entente ingest' first, or give --db)", path);
         goto fail;
     }
     if (exists && S_ISDIR(sb.st_mode)) {
@@ -296,8 +294,8 @@ en_store *en_store_open(const char *path, unsigned flags, char *err, size_t errl
         goto fail;
     }
     sqlite3_extended_result_codes(st->db, 0);
-    sqlite3_create_function(st->db, "slice", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-                            sql_slice, NULL, NULL);
+    sqlite3_create_function(st->db, "slice", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_slice,
+                            NULL, NULL);
     sqlite3_busy_timeout(st->db, 5000);
     /* A file that is not SQLite fails on the first read. */
     if (en_store_exec(st, "PRAGMA foreign_keys=ON")) goto fail;

@@ -21,7 +21,8 @@ typedef enum en_spankind {
     EN_SPAN_BOILERPLATE   /* breadcrumbs, section labels, newsletter prompts ... */
 } en_spankind;
 
-const char *en_spankind_name(int kind); /* "dateline", "signoff", "boilerplate" */
+/* "dateline", "signoff", "boilerplate"; NULL for an unknown kind. */
+const char *en_spankind_name(int kind);
 
 typedef struct en_mspan {
     uint32_t start, stop; /* byte offsets into the text given to en_detect_meta */
@@ -90,11 +91,16 @@ typedef struct en_textmeta {
  * recognise it leaves alone.
  *
  * Dateline: at the start of the first non-boilerplate paragraph, a place
- * in capitals (letters, spaces, dots, hyphens; at most 4 words, at least 3
- * letters) followed by ":" or by ", <Month> <day>" and optionally
- * "(<Agency>)", then a dash ("—", "–", "--", "-"). "ROME:" and "BERLIN, May
+ * in capitals (letters, spaces, dots, hyphens, apostrophes; at most 4
+ * words, at least 3 letters, no digits) followed by ":" or by ", <date>"
+ * (English month names and abbreviations, day first or month first, an
+ * optional year) and optionally "(<Agency>)", then a dash ("—", "–", "--",
+ * "-") or a colon. A place in title case counts only when an agency in
+ * brackets follows it ("Jakarta, Jan 9 (ANTARA) -"). "ROME:", "BERLIN, May
  * 14 —" and "KUALA LUMPUR, Aug 21 (Bernama) --" all count. The span covers
- * the dateline with its punctuation and trailing space.
+ * the dateline with its punctuation and trailing space. Story labels
+ * ("UPDATE:", "BREAKING:") are never places: they are marked boilerplate,
+ * alone on a line or as an inline label before the text.
  *
  * Sign-off: a last line that is a dash and one to three capitalised words
  * ("— Bernama", "-- Reuters").

@@ -35,8 +35,7 @@ typedef struct en_ftok {
 /* Fold every token of text (toks from en_tokenize) into one buffer and fill
  * out[0..ntok) with views into it. buf must stay alive while out is used.
  * Returns 0, or -1 when out of memory. */
-int en_fold_tokens(const char *text, const en_token *toks, size_t ntok, en_buf *buf,
-                   en_ftok *out);
+int en_fold_tokens(const char *text, const en_token *toks, size_t ntok, en_buf *buf, en_ftok *out);
 
 typedef struct en_gaz_hit {
     uint32_t tok_first; /* index of the first token */

@@ -3,7 +3,9 @@
  * build facts (version, home, iso-codes folder). lib/entente/init.lua wraps
  * it into the analyst-facing API.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -22,6 +24,70 @@ void en_request_stop(void) {
 
 int en_stop_requested(void) {
     return stop_requested != 0;
+}
+
+void *en_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    en_allocstate *a = ud;
+    if (ptr == NULL) osize = 0;
+    if (nsize == 0) {
+        free(ptr);
+        a->used -= osize;
+        return NULL;
+    }
+    if (a->limit && nsize > osize && a->used + (nsize - osize) > a->limit) return NULL;
+    void *p = realloc(ptr, nsize);
+    if (!p) return NULL;
+    a->used = a->used - osize + nsize;
+    return p;
+}
+
+static int panic(lua_State *L) {
+    const char *msg = lua_tostring(L, -1);
+    fprintf(stderr, "entente: unprotected Lua error: %s\n", msg ? msg : "(not a string)");
+    return 0;
+}
+
+/* The caller frees the allocator state after lua_close: get it with
+ * lua_getallocf(L, &ud) before closing. */
+lua_State *en_newstate(void) {
+    en_allocstate *a = calloc(1, sizeof *a);
+    if (!a) return NULL;
+    lua_State *L = lua_newstate(en_lua_alloc, a);
+    if (!L) {
+        free(a);
+        return NULL;
+    }
+    lua_atpanic(L, panic);
+    return L;
+}
+
+/* memory() -> bytes in use by this Lua state */
+static int l_memory(lua_State *L) {
+    void *ud;
+    lua_getallocf(L, &ud);
+    if (lua_getallocf(L, NULL) != en_lua_alloc) {
+        lua_pushinteger(L, (lua_Integer)lua_gc(L, LUA_GCCOUNT, 0) * 1024);
+        return 1;
+    }
+    lua_pushinteger(L, (lua_Integer)((en_allocstate *)ud)->used);
+    return 1;
+}
+
+/* memory_limit(bytes) -> allow this many more bytes than are in use now
+ * (0 or nil: no limit). Returns false when the state has no entente
+ * allocator. */
+static int l_memory_limit(lua_State *L) {
+    void *ud;
+    lua_Alloc f = lua_getallocf(L, &ud);
+    if (f != en_lua_alloc) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
+    en_allocstate *a = ud;
+    lua_Integer extra = luaL_optinteger(L, 1, 0);
+    a->limit = extra > 0 ? a->used + (size_t)extra : 0;
+    lua_pushboolean(L, 1);
+    return 1;
 }
 
 /* isatty(fd) -> boolean (1 stdout, 2 stderr, 0 stdin) */
@@ -80,6 +146,27 @@ static int l_filetype(lua_State *L) {
     return 1;
 }
 
+/* listdir(path) -> array of entry names (no "." or "..") | nil, msg */
+static int l_listdir(lua_State *L) {
+    const char *p = luaL_checkstring(L, 1);
+    DIR *d = opendir(p);
+    if (!d) {
+        luaL_pushfail(L);
+        lua_pushfstring(L, "%s: %s", p, strerror(errno));
+        return 2;
+    }
+    lua_newtable(L);
+    lua_Integer n = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        lua_pushstring(L, e->d_name); /* may raise: the DIR leaks only on memory errors */
+        lua_rawseti(L, -2, ++n);
+    }
+    closedir(d);
+    return 1;
+}
+
 /* getcwd() -> current folder */
 static int l_getcwd(lua_State *L) {
     char buf[PATH_MAX];
@@ -89,9 +176,10 @@ static int l_getcwd(lua_State *L) {
 }
 
 static const luaL_Reg sys_funcs[] = {
-    {"isatty", l_isatty},     {"clock", l_clock}, {"stop_requested", l_stop_requested},
-    {"realpath", l_realpath}, {"mkdir", l_mkdir}, {"filetype", l_filetype},
-    {"getcwd", l_getcwd},     {NULL, NULL}};
+    {"isatty", l_isatty},     {"clock", l_clock},   {"stop_requested", l_stop_requested},
+    {"realpath", l_realpath}, {"mkdir", l_mkdir},   {"filetype", l_filetype},
+    {"getcwd", l_getcwd},     {"memory", l_memory}, {"memory_limit", l_memory_limit},
+    {"listdir", l_listdir},   {NULL, NULL}};
 
 /* Copy the fields of the table on top into the table below it, then pop. */
 static void merge(lua_State *L) {
@@ -111,6 +199,10 @@ int luaopen_entente_core(lua_State *L) {
     luaopen_entente_document(L);
     merge(L);
     luaopen_entente_text(L);
+    merge(L);
+    luaopen_entente_match(L);
+    merge(L);
+    luaopen_entente_result(L);
     merge(L);
     luaL_setfuncs(L, sys_funcs, 0);
     lua_pushliteral(L, ENTENTE_VERSION);

@@ -156,6 +156,17 @@ static void analyse(lua_State *L, en_ldoc *d) {
     d->analysed = 1;
 }
 
+void en_doc_view(lua_State *L, int idx, en_docview *v) {
+    en_ldoc *d = check_doc(L, idx);
+    analyse(L, d);
+    v->text = d->text;
+    v->len = d->len;
+    v->toks = d->toks.v;
+    v->ntok = d->toks.n;
+    v->sents = d->sents.v;
+    v->nsents = d->sents.n;
+}
+
 /* ---- tokens ----------------------------------------------------------------- */
 
 static const char *kind_name(int k) {

@@ -43,6 +43,23 @@ void en_push_document(lua_State *L, int store_idx, sqlite3_stmt *stmt);
  * a string). name may be NULL. [-0, +1, m] */
 void en_push_text_document(lua_State *L, const char *text, size_t len, const char *name);
 
+/* The analysis of a Document (tokenized and split on demand). The
+ * pointers stay valid while the Document is alive. */
+typedef struct en_docview {
+    const char *text;
+    size_t len;
+    const en_token *toks;
+    size_t ntok;
+    const en_sentence *sents;
+    size_t nsents;
+} en_docview;
+
+/* Check that argument idx is a Document and fill v (raises otherwise). */
+void en_doc_view(lua_State *L, int idx, en_docview *v);
+
+#define EN_MATCHER_MT "entente.Matcher"
+#define EN_GAZ_MT     "entente.Gazetteer"
+
 /* Raise a Lua error with the store's message (after cleaning up C state). */
 int en_store_error(lua_State *L, en_store *st);
 
@@ -58,6 +75,25 @@ int en_stop_requested(void);
 int luaopen_entente_store(lua_State *L);
 int luaopen_entente_document(lua_State *L);
 int luaopen_entente_text(lua_State *L);
+/* Store:put_result (implemented in lua_result.c). */
+int en_store_put_result_l(lua_State *L);
+/* Take ownership of the en_result inside the Result at idx (the userdata
+ * is left empty). */
+struct en_result *en_take_result(lua_State *L, int idx);
+
+/* The allocator of every entente Lua state: counts bytes in use and, when
+ * a limit is set (core.memory_limit), refuses to grow past it, which Lua
+ * turns into a "not enough memory" error. */
+typedef struct en_allocstate {
+    size_t used;
+    size_t limit; /* 0: none */
+} en_allocstate;
+void *en_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
+/* A new Lua state using en_lua_alloc (state stored in the allocation). */
+lua_State *en_newstate(void);
+
+int luaopen_entente_match(lua_State *L);
+int luaopen_entente_result(lua_State *L);
 int luaopen_entente_core(lua_State *L);
 
 #endif

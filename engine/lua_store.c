@@ -604,11 +604,78 @@ static int store_exec(lua_State *L) {
     return 1;
 }
 
-static const luaL_Reg store_methods[] = {
-    {"close", store_close},   {"path", store_path},     {"readonly", store_readonly},
-    {"sql", store_sql},       {"rows", store_rows},     {"docs", store_docs},
-    {"doc", store_doc},       {"search", store_search}, {"stats", store_stats},
-    {"ingest", store_ingest}, {"exec", store_exec},     {NULL, NULL}};
+/* Store:write(sql, ...) -> changes, last_insert_rowid | nil, msg: one
+ * statement that writes, with parameters (trusted code: the engine's run
+ * bookkeeping; sandboxed scripts only ever hold read-only stores). */
+static int store_write(lua_State *L) {
+    en_lstore *s = en_check_store(L, 1);
+    const char *sql = luaL_checkstring(L, 2);
+    sqlite3_stmt *stmt = prepare(L, s->st, sql, 0);
+    if (!stmt) return 2;
+    int bad = bind_args(L, stmt, 3);
+    if (bad) {
+        sqlite3_finalize(stmt);
+        return luaL_argerror(L, bad, "cannot bind this value");
+    }
+    int rc = sqlite3_step(stmt);
+    while (rc == SQLITE_ROW) rc = sqlite3_step(stmt);
+    if (rc != SQLITE_DONE) {
+        luaL_pushfail(L);
+        int code = sqlite3_errcode(en_store_db(s->st));
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+            lua_pushfstring(L, "%s: the database is locked by another process",
+                            en_store_path(s->st));
+        else
+            lua_pushfstring(L, "SQL error: %s", sqlite3_errmsg(en_store_db(s->st)));
+        sqlite3_finalize(stmt);
+        return 2;
+    }
+    sqlite3_finalize(stmt);
+    lua_pushinteger(L, sqlite3_changes(en_store_db(s->st)));
+    lua_pushinteger(L, sqlite3_last_insert_rowid(en_store_db(s->st)));
+    return 2;
+}
+
+/* Store:begin(), Store:commit(), Store:rollback() -> true | nil, msg */
+static int tx_result(lua_State *L, en_store *st, int rc) {
+    if (rc) {
+        luaL_pushfail(L);
+        lua_pushstring(L, en_store_errmsg(st));
+        return 2;
+    }
+    lua_pushboolean(L, 1);
+    return 1;
+}
+static int store_begin(lua_State *L) {
+    en_lstore *s = en_check_store(L, 1);
+    return tx_result(L, s->st, en_store_begin(s->st));
+}
+static int store_commit(lua_State *L) {
+    en_lstore *s = en_check_store(L, 1);
+    return tx_result(L, s->st, en_store_commit(s->st));
+}
+static int store_rollback(lua_State *L) {
+    en_lstore *s = en_check_store(L, 1);
+    return tx_result(L, s->st, en_store_rollback(s->st));
+}
+
+static const luaL_Reg store_methods[] = {{"close", store_close},
+                                         {"path", store_path},
+                                         {"readonly", store_readonly},
+                                         {"sql", store_sql},
+                                         {"rows", store_rows},
+                                         {"docs", store_docs},
+                                         {"doc", store_doc},
+                                         {"search", store_search},
+                                         {"stats", store_stats},
+                                         {"ingest", store_ingest},
+                                         {"exec", store_exec},
+                                         {"write", store_write},
+                                         {"begin", store_begin},
+                                         {"commit", store_commit},
+                                         {"rollback", store_rollback},
+                                         {"put_result", en_store_put_result_l},
+                                         {NULL, NULL}};
 
 static const luaL_Reg store_meta[] = {{"__gc", store_close},
                                       {"__close", store_close},

@@ -101,7 +101,7 @@ static int pmain(lua_State *L) {
 }
 
 int main(int argc, char **argv) {
-    lua_State *L = luaL_newstate();
+    lua_State *L = en_newstate();
     if (!L) {
         fprintf(stderr, "entente: cannot create the Lua state: out of memory\n");
         return 1;
@@ -118,6 +118,9 @@ int main(int argc, char **argv) {
     } else {
         code = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : (lua_toboolean(L, -1) ? 0 : 1);
     }
+    void *ud;
+    lua_getallocf(L, &ud);
     lua_close(L);
+    free(ud); /* the allocator's counters (see en_newstate) */
     return code;
 }

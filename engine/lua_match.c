@@ -1,0 +1,582 @@
+/*
+ * lua_match.c: the entente.Matcher type: what LPeg patterns consult at
+ * match time.
+ *
+ * One Matcher per Lua state holds the document being processed (its tokens,
+ * their folded forms, the annotation index) and the current range (a
+ * sentence). Rules match LPeg patterns against the text of that range; the
+ * pattern helpers of lib/entente/pattern.lua are lpeg.Cmt captures backed by
+ * the C functions below, which turn the subject position into a byte offset
+ * in the document (offset = base + position - 1) and answer from the token
+ * array and the annotation index:
+ *
+ *   tok      the next token, whatever it is
+ *   word     the next token, when its folded form is in a set
+ *   kind     the next token, when it has a kind / flags
+ *   ent      a mention of a type starting at the next token (longest first)
+ *
+ * Each helper skips the whitespace before the next token, refuses to start
+ * inside a token, never goes past the range, and records the furthest
+ * offset any helper reached: that is how `explain --rule` tells where a
+ * pattern stopped matching.
+ *
+ * User values of the Matcher: 1 the current Document, 2 the mention list
+ * (a Lua array whose indexes are the ids in the annotation index).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "annot.h"
+#include "gazetteer.h"
+#include "lua_entente.h"
+
+typedef struct en_matcher {
+    en_docview v;  /* current document (kept alive by user value 1) */
+    en_buf fbuf;   /* folded token texts */
+    en_ftok *ftok; /* folded tokens, indexed like v.toks */
+    size_t ftok_cap;
+    en_annot *annot; /* mentions by type */
+    uint32_t base;   /* byte offset of the range's start (subject position 1) */
+    uint32_t stop;   /* byte offset of the range's end */
+    size_t tfirst;   /* tokens of the range: [tfirst, tend) */
+    size_t tend;
+    uint32_t furthest; /* furthest offset reached by a helper */
+    int active;        /* a document is loaded */
+} en_matcher;
+
+static en_matcher *check_matcher(lua_State *L, int i) {
+    en_matcher *m = luaL_checkudata(L, i, EN_MATCHER_MT);
+    if (!m->annot) luaL_argerror(L, i, "closed matcher");
+    return m;
+}
+
+static en_matcher *active_matcher(lua_State *L, int i) {
+    en_matcher *m = check_matcher(L, i);
+    if (!m->active) luaL_error(L, "no document is being matched (call begin first)");
+    return m;
+}
+
+/* core.matcher() -> Matcher */
+static int l_matcher(lua_State *L) {
+    en_matcher *m = lua_newuserdatauv(L, sizeof *m, 2); /* [m] */
+    memset(m, 0, sizeof *m);
+    luaL_setmetatable(L, EN_MATCHER_MT);
+    m->annot = en_annot_new();
+    if (!m->annot) return luaL_error(L, "out of memory");
+    return 1;
+}
+
+static int matcher_gc(lua_State *L) {
+    en_matcher *m = luaL_checkudata(L, 1, EN_MATCHER_MT);
+    en_annot_free(m->annot);
+    m->annot = NULL;
+    en_buf_free(&m->fbuf);
+    free(m->ftok);
+    m->ftok = NULL;
+    m->active = 0;
+    return 0;
+}
+
+/* Set the range to [start, stop) and its tokens. */
+static void set_range(en_matcher *m, uint32_t start, uint32_t stop) {
+    size_t lo = 0, hi = m->v.ntok;
+    while (lo < hi) { /* first token starting at or after start */
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->v.toks[mid].start < start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    m->tfirst = lo;
+    size_t e = lo;
+    while (e < m->v.ntok && m->v.toks[e].stop <= stop) e++;
+    m->tend = e;
+    m->base = start;
+    m->stop = stop;
+    m->furthest = start;
+}
+
+/* M:begin(doc, mentions): load a document; clears the index. */
+static int matcher_begin(lua_State *L) {
+    en_matcher *m = check_matcher(L, 1);
+    en_docview v;
+    en_doc_view(L, 2, &v);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if (v.ntok > m->ftok_cap) {
+        en_ftok *nf = realloc(m->ftok, v.ntok * sizeof *nf);
+        if (!nf) return luaL_error(L, "out of memory");
+        m->ftok = nf;
+        m->ftok_cap = v.ntok;
+    }
+    m->fbuf.len = 0;
+    if (en_fold_tokens(v.text, v.toks, v.ntok, &m->fbuf, m->ftok))
+        return luaL_error(L, "out of memory folding tokens");
+    m->v = v;
+    en_annot_clear(m->annot);
+    lua_pushvalue(L, 2);
+    lua_setiuservalue(L, 1, 1);
+    lua_pushvalue(L, 3);
+    lua_setiuservalue(L, 1, 2);
+    m->active = 1;
+    set_range(m, 0, (uint32_t)v.len);
+    return 0;
+}
+
+/* M:finish(): let go of the document. */
+static int matcher_finish(lua_State *L) {
+    en_matcher *m = check_matcher(L, 1);
+    m->active = 0;
+    memset(&m->v, 0, sizeof m->v);
+    lua_pushnil(L);
+    lua_setiuservalue(L, 1, 1);
+    lua_pushnil(L);
+    lua_setiuservalue(L, 1, 2);
+    en_annot_clear(m->annot);
+    return 0;
+}
+
+/* M:range(start, stop) -> subject: match within this byte range */
+static int matcher_range(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    lua_Integer a = luaL_checkinteger(L, 2), b = luaL_checkinteger(L, 3);
+    luaL_argcheck(L, a >= 0 && (size_t)a <= m->v.len, 2, "offset out of range");
+    luaL_argcheck(L, b >= a && (size_t)b <= m->v.len, 3, "offset out of range");
+    set_range(m, (uint32_t)a, (uint32_t)b);
+    lua_pushlstring(L, m->v.text + a, (size_t)(b - a));
+    return 1;
+}
+
+/* M:sentence(i) -> subject, start, stop: match within sentence i (1-based) */
+static int matcher_sentence(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    lua_Integer i = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, i >= 1 && (size_t)i <= m->v.nsents, 2, "no such sentence");
+    const en_sentence *s = &m->v.sents[i - 1];
+    set_range(m, s->start, s->stop);
+    m->tfirst = s->tok_first;
+    m->tend = (size_t)s->tok_first + s->tok_count;
+    lua_pushlstring(L, m->v.text + s->start, s->stop - s->start);
+    lua_pushinteger(L, s->start);
+    lua_pushinteger(L, s->stop);
+    return 3;
+}
+
+/* ---- the index -------------------------------------------------------------- */
+
+static uint32_t check_u32(lua_State *L, int i) {
+    lua_Integer v = luaL_checkinteger(L, i);
+    luaL_argcheck(L, v >= 0 && v <= (lua_Integer)UINT32_MAX, i, "out of range");
+    return (uint32_t)v;
+}
+
+/* M:add(type, start, stop, id) */
+static int matcher_add(lua_State *L) {
+    en_matcher *m = check_matcher(L, 1);
+    uint32_t type = check_u32(L, 2), a = check_u32(L, 3), b = check_u32(L, 4), id = check_u32(L, 5);
+    luaL_argcheck(L, b >= a, 4, "stop before start");
+    if (en_annot_add(m->annot, type, a, b, id)) return luaL_error(L, "cannot index mention");
+    return 0;
+}
+
+/* M:remove(type, id) -> boolean */
+static int matcher_remove(lua_State *L) {
+    en_matcher *m = check_matcher(L, 1);
+    lua_pushboolean(L, en_annot_remove(m->annot, check_u32(L, 2), check_u32(L, 3)));
+    return 1;
+}
+
+/* Push ids of n annotations as an array. */
+static void push_ids(lua_State *L, const en_ann *first, size_t n) {
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushinteger(L, first[i].id);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+}
+
+/* M:starting(type, pos) -> ids, longest first */
+static int matcher_starting(lua_State *L) {
+    en_matcher *m = check_matcher(L, 1);
+    const en_ann *f;
+    size_t n = en_annot_starting(m->annot, check_u32(L, 2), check_u32(L, 3), &f);
+    push_ids(L, f, n);
+    return 1;
+}
+
+/* M:covering(type, pos) -> ids */
+static int matcher_covering(lua_State *L) {
+    en_matcher *m = check_matcher(L, 1);
+    const en_ann *out[64];
+    size_t n = en_annot_covering(m->annot, check_u32(L, 2), check_u32(L, 3), out, 64);
+    if (n > 64) n = 64;
+    lua_createtable(L, (int)n, 0);
+    for (size_t i = 0; i < n; i++) {
+        lua_pushinteger(L, out[i]->id);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
+/* M:within(type, start, stop [, any_stop]) -> ids of mentions inside
+ * [start, stop), in order; with any_stop, every mention starting there */
+static int matcher_within(lua_State *L) {
+    en_matcher *m = check_matcher(L, 1);
+    uint32_t type = check_u32(L, 2), a = check_u32(L, 3), b = check_u32(L, 4);
+    int any = lua_toboolean(L, 5);
+    const en_ann *f;
+    size_t n = en_annot_starting_in(m->annot, type, a, b, &f);
+    lua_createtable(L, (int)n, 0);
+    lua_Integer k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (any || f[i].stop <= b) {
+            lua_pushinteger(L, f[i].id);
+            lua_rawseti(L, -2, ++k);
+        }
+    }
+    return 1;
+}
+
+/* M:count(type, start, stop) -> mentions inside [start, stop) */
+static int matcher_count(lua_State *L) {
+    en_matcher *m = check_matcher(L, 1);
+    uint32_t type = check_u32(L, 2), a = check_u32(L, 3), b = check_u32(L, 4);
+    const en_ann *f;
+    size_t n = en_annot_starting_in(m->annot, type, a, b, &f);
+    lua_Integer k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (f[i].stop <= b) k++;
+    lua_pushinteger(L, k);
+    return 1;
+}
+
+/* M:range_text(start, stop) -> text of a byte range of the document */
+static int matcher_range_text(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    lua_Integer a = luaL_checkinteger(L, 2), b = luaL_checkinteger(L, 3);
+    luaL_argcheck(L, a >= 0 && (size_t)a <= m->v.len, 2, "offset out of range");
+    luaL_argcheck(L, b >= a && (size_t)b <= m->v.len, 3, "offset out of range");
+    lua_pushlstring(L, m->v.text + a, (size_t)(b - a));
+    return 1;
+}
+
+/* M:furthest([reset]) -> the furthest offset reached since the last reset */
+static int matcher_furthest(lua_State *L) {
+    en_matcher *m = check_matcher(L, 1);
+    lua_pushinteger(L, m->furthest);
+    if (lua_toboolean(L, 2)) m->furthest = m->base;
+    return 1;
+}
+
+/* M:token_range() -> index of the first token and one past the last (0-based) */
+static int matcher_token_range(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    lua_pushinteger(L, (lua_Integer)m->tfirst);
+    lua_pushinteger(L, (lua_Integer)m->tend);
+    return 2;
+}
+
+/* M:token(k) -> start, stop, folded text, kind, flags of token k (0-based) */
+static int matcher_token(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    lua_Integer k = luaL_checkinteger(L, 2);
+    if (k < 0 || (size_t)k >= m->v.ntok) return 0;
+    const en_token *t = &m->v.toks[k];
+    lua_pushinteger(L, t->start);
+    lua_pushinteger(L, t->stop);
+    lua_pushlstring(L, m->ftok[k].s, m->ftok[k].len);
+    lua_pushinteger(L, t->kind);
+    lua_pushinteger(L, t->flags);
+    return 5;
+}
+
+/* M:token_at(offset) -> index (0-based) of the token starting at or after
+ * the offset, or nil past the end */
+static int matcher_token_at(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    uint32_t off = check_u32(L, 2);
+    size_t lo = 0, hi = m->v.ntok;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->v.toks[mid].start < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo >= m->v.ntok) return 0;
+    lua_pushinteger(L, (lua_Integer)lo);
+    return 1;
+}
+
+/* M:gazetteer(g) -> array of hits {start, stop, values = {...}} in the range */
+static int matcher_gazetteer(lua_State *L);
+
+/* ---- match-time helpers ------------------------------------------------------- */
+
+/* The token that starts at subject position pos (after whitespace), or -1
+ * when pos is inside a token or past the range. */
+static long next_token(const en_matcher *m, lua_Integer pos) {
+    if (pos < 1) return -1;
+    uint32_t abs = m->base + (uint32_t)(pos - 1);
+    size_t lo = m->tfirst, hi = m->tend;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->v.toks[mid].start < abs)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo >= m->tend) return -1;
+    if (lo > m->tfirst && m->v.toks[lo - 1].stop > abs) return -1; /* inside a token */
+    return (long)lo;
+}
+
+/* Succeed at the end of byte offset stop: returns the subject position. */
+static lua_Integer advance(en_matcher *m, uint32_t stop) {
+    if (stop > m->furthest) m->furthest = stop;
+    return (lua_Integer)(stop - m->base) + 1;
+}
+
+/* Cmt function: (subject, pos) -> pos' | false. Upvalues: the Matcher,
+ * and whether to leave `furthest` alone (tokens skipped by gaps and
+ * searches are not progress of the pattern). */
+static int cmt_tok(lua_State *L) {
+    en_matcher *m = lua_touserdata(L, lua_upvalueindex(1));
+    long k = m->active ? next_token(m, luaL_checkinteger(L, 2)) : -1;
+    if (k < 0) {
+        lua_pushboolean(L, 0);
+        return 1;
+    }
+    uint32_t stop = m->v.toks[k].stop;
+    if (lua_toboolean(L, lua_upvalueindex(2)))
+        lua_pushinteger(L, (lua_Integer)(stop - m->base) + 1);
+    else
+        lua_pushinteger(L, advance(m, stop));
+    return 1;
+}
+
+/* Cmt function for a set of folded words. Upvalues: Matcher, set table. */
+static int cmt_word(lua_State *L) {
+    en_matcher *m = lua_touserdata(L, lua_upvalueindex(1));
+    long k = m->active ? next_token(m, luaL_checkinteger(L, 2)) : -1;
+    if (k >= 0) {
+        lua_pushlstring(L, m->ftok[k].s, m->ftok[k].len);
+        if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL) {
+            lua_pushinteger(L, advance(m, m->v.toks[k].stop));
+            return 1;
+        }
+    }
+    lua_pushboolean(L, 0);
+    return 1;
+}
+
+/* Cmt function for a token kind and flags. Upvalues: Matcher, kind mask
+ * (bit 1 << kind; 0 = any), required flags, forbidden flags. */
+static int cmt_kind(lua_State *L) {
+    en_matcher *m = lua_touserdata(L, lua_upvalueindex(1));
+    lua_Integer kinds = lua_tointeger(L, lua_upvalueindex(2));
+    lua_Integer need = lua_tointeger(L, lua_upvalueindex(3));
+    lua_Integer deny = lua_tointeger(L, lua_upvalueindex(4));
+    long k = m->active ? next_token(m, luaL_checkinteger(L, 2)) : -1;
+    if (k >= 0) {
+        const en_token *t = &m->v.toks[k];
+        if ((kinds == 0 || (kinds & (1 << t->kind))) && (t->flags & need) == need &&
+            (t->flags & deny) == 0) {
+            lua_pushinteger(L, advance(m, t->stop));
+            return 1;
+        }
+    }
+    lua_pushboolean(L, 0);
+    return 1;
+}
+
+/* Cmt function for a mention of a type starting at the next token; the
+ * longest such mention that ends inside the range wins. Captures the
+ * mention table. Upvalues: Matcher, type id. */
+static int cmt_ent(lua_State *L) {
+    en_matcher *m = lua_touserdata(L, lua_upvalueindex(1));
+    uint32_t type = (uint32_t)lua_tointeger(L, lua_upvalueindex(2));
+    long k = m->active ? next_token(m, luaL_checkinteger(L, 2)) : -1;
+    if (k >= 0) {
+        const en_ann *f;
+        size_t n = en_annot_starting(m->annot, type, m->v.toks[k].start, &f);
+        for (size_t i = 0; i < n; i++) {
+            if (f[i].stop <= m->stop) {
+                lua_pushinteger(L, advance(m, f[i].stop));    /* [pos] */
+                lua_getiuservalue(L, lua_upvalueindex(1), 2); /* [pos, list] */
+                lua_rawgeti(L, -1, f[i].id);                  /* [pos, list, mention] */
+                lua_remove(L, -2);                            /* [pos, mention] */
+                return 2;
+            }
+        }
+    }
+    lua_pushboolean(L, 0);
+    return 1;
+}
+
+/* M:helper_tok([quiet]) -> a function for lpeg.Cmt; a quiet one does not
+ * count as progress for near-miss reports */
+static int matcher_helper_tok(lua_State *L) {
+    check_matcher(L, 1);
+    int quiet = lua_toboolean(L, 2);
+    lua_settop(L, 1);          /* [m] */
+    lua_pushboolean(L, quiet); /* [m, quiet] */
+    lua_pushcclosure(L, cmt_tok, 2);
+    return 1;
+}
+
+/* M:helper_word(set) -> a function for lpeg.Cmt; set maps folded words to true */
+static int matcher_helper_word(lua_State *L) {
+    check_matcher(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_settop(L, 2);
+    lua_pushcclosure(L, cmt_word, 2);
+    return 1;
+}
+
+/* M:helper_kind(kinds, need, deny) -> a function for lpeg.Cmt */
+static int matcher_helper_kind(lua_State *L) {
+    check_matcher(L, 1);
+    luaL_checkinteger(L, 2);
+    luaL_checkinteger(L, 3);
+    luaL_checkinteger(L, 4);
+    lua_settop(L, 4);
+    lua_pushcclosure(L, cmt_kind, 4);
+    return 1;
+}
+
+/* M:helper_ent(type) -> a function for lpeg.Cmt */
+static int matcher_helper_ent(lua_State *L) {
+    check_matcher(L, 1);
+    check_u32(L, 2);
+    lua_settop(L, 2);
+    lua_pushcclosure(L, cmt_ent, 2);
+    return 1;
+}
+
+/* ---- gazetteer matching over the range ---------------------------------------- */
+
+typedef struct en_lgaz {
+    en_gaz *g;
+} en_lgaz;
+
+static int matcher_gazetteer(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    en_lgaz *lg = luaL_checkudata(L, 2, EN_GAZ_MT);
+    if (!lg->g) return luaL_argerror(L, 2, "closed gazetteer");
+    en_gaz_hits hits = {0};
+    if (en_gaz_match(lg->g, m->v.text, m->v.toks, m->ftok, m->tfirst, m->tend - m->tfirst, &hits)) {
+        en_gaz_hits_free(&hits);
+        return luaL_error(L, "out of memory matching a gazetteer");
+    }
+    const uint32_t *values = en_gaz_values(lg->g);
+    lua_createtable(L, (int)hits.n, 0); /* [hits] */
+    for (size_t i = 0; i < hits.n; i++) {
+        const en_gaz_hit *h = &hits.v[i];
+        lua_createtable(L, 0, 3); /* [hits, hit] */
+        lua_pushinteger(L, m->v.toks[h->tok_first].start);
+        lua_setfield(L, -2, "start");
+        lua_pushinteger(L, m->v.toks[h->tok_first + h->ntok - 1].stop);
+        lua_setfield(L, -2, "stop");
+        lua_createtable(L, (int)h->nvalues, 0); /* [hits, hit, values] */
+        for (uint32_t j = 0; j < h->nvalues; j++) {
+            lua_pushinteger(L, values[h->values + j]);
+            lua_rawseti(L, -2, j + 1);
+        }
+        lua_setfield(L, -2, "values");          /* [hits, hit] */
+        lua_rawseti(L, -2, (lua_Integer)i + 1); /* [hits] */
+    }
+    en_gaz_hits_free(&hits);
+    return 1;
+}
+
+static const luaL_Reg matcher_methods[] = {{"begin", matcher_begin},
+                                           {"finish", matcher_finish},
+                                           {"range", matcher_range},
+                                           {"sentence", matcher_sentence},
+                                           {"add", matcher_add},
+                                           {"remove", matcher_remove},
+                                           {"starting", matcher_starting},
+                                           {"covering", matcher_covering},
+                                           {"within", matcher_within},
+                                           {"count", matcher_count},
+                                           {"furthest", matcher_furthest},
+                                           {"range_text", matcher_range_text},
+                                           {"token_range", matcher_token_range},
+                                           {"token", matcher_token},
+                                           {"token_at", matcher_token_at},
+                                           {"gazetteer", matcher_gazetteer},
+                                           {"helper_tok", matcher_helper_tok},
+                                           {"helper_word", matcher_helper_word},
+                                           {"helper_kind", matcher_helper_kind},
+                                           {"helper_ent", matcher_helper_ent},
+                                           {NULL, NULL}};
+
+/* ---- the Gazetteer type ------------------------------------------------------- */
+
+/* core.gazetteer() -> Gazetteer */
+static int l_gazetteer(lua_State *L) {
+    en_lgaz *lg = lua_newuserdatauv(L, sizeof *lg, 0);
+    lg->g = NULL;
+    luaL_setmetatable(L, EN_GAZ_MT);
+    lg->g = en_gaz_new();
+    if (!lg->g) return luaL_error(L, "out of memory");
+    return 1;
+}
+
+static en_lgaz *check_gaz(lua_State *L, int i) {
+    en_lgaz *lg = luaL_checkudata(L, i, EN_GAZ_MT);
+    if (!lg->g) luaL_argerror(L, i, "closed gazetteer");
+    return lg;
+}
+
+static int gaz_close(lua_State *L) {
+    en_lgaz *lg = luaL_checkudata(L, 1, EN_GAZ_MT);
+    en_gaz_free(lg->g);
+    lg->g = NULL;
+    return 0;
+}
+
+/* G:add(phrase, value [, exact]) */
+static int gaz_add(lua_State *L) {
+    en_lgaz *lg = check_gaz(L, 1);
+    size_t n;
+    const char *s = luaL_checklstring(L, 2, &n);
+    lua_Integer v = luaL_checkinteger(L, 3);
+    luaL_argcheck(L, v >= 0 && v <= (lua_Integer)UINT32_MAX, 3, "value out of range");
+    if (en_utf8_check(s, n) < n) return luaL_argerror(L, 2, "not valid UTF-8");
+    if (en_gaz_add(lg->g, s, n, (uint32_t)v, lua_toboolean(L, 4) ? EN_GAZ_EXACT : 0))
+        return luaL_error(L, "out of memory adding to a gazetteer");
+    return 0;
+}
+
+/* G:size() -> values, phrases */
+static int gaz_size(lua_State *L) {
+    en_lgaz *lg = check_gaz(L, 1);
+    lua_pushinteger(L, (lua_Integer)en_gaz_size(lg->g));
+    lua_pushinteger(L, (lua_Integer)en_gaz_phrases(lg->g));
+    return 2;
+}
+
+static const luaL_Reg gaz_methods[] = {
+    {"add", gaz_add}, {"size", gaz_size}, {"close", gaz_close}, {NULL, NULL}};
+
+static const luaL_Reg funcs[] = {{"matcher", l_matcher}, {"gazetteer", l_gazetteer}, {NULL, NULL}};
+
+int luaopen_entente_match(lua_State *L) {
+    luaL_newmetatable(L, EN_MATCHER_MT); /* [mt] */
+    lua_pushcfunction(L, matcher_gc);
+    lua_setfield(L, -2, "__gc");
+    luaL_newlib(L, matcher_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, EN_GAZ_MT); /* [mt] */
+    lua_pushcfunction(L, gaz_close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, gaz_close);
+    lua_setfield(L, -2, "__close");
+    luaL_newlib(L, gaz_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newlib(L, funcs);
+    return 1;
+}

@@ -38,8 +38,8 @@ void en_buf_free(en_buf *b);
  * Overlong forms, surrogates and code points above U+10FFFF are invalid. */
 size_t en_utf8_check(const char *s, size_t len);
 
-/* Copy s into out, replacing every invalid sequence (and every NUL byte)
- * with U+FFFD. Returns the number of replacements made (0: out is an exact
+/* Append s to out, replacing every maximal invalid sequence (and every NUL
+ * byte) with one U+FFFD. Returns the number of replacements made (0: out is an exact
  * copy), or -1 when out of memory. *first_bad receives the byte offset in
  * s of the first replacement (unchanged when none). */
 long en_utf8_repair(const char *s, size_t len, en_buf *out, size_t *first_bad);
@@ -151,9 +151,9 @@ void en_sentences_free(en_sentences *s);
  * case folded, diacritics removed, so that "Türkiye" and "TURKIYE" give
  * "turkiye" and "Erdoğan" gives "erdogan". Also maps ı→i, ø→o, ł→l, đ→d,
  * æ→ae, œ→oe, ß→ss, curly quotes and apostrophes to ', and all dashes to
- * '-'. ASCII input takes a fast path that allocates nothing beyond out.
- * Invalid UTF-8 is folded byte by byte as if Latin-1. Returns 0, or -1
- * when out of memory. */
+ * '-' (single curly quotes become ', double ones "). ASCII input takes a fast path that allocates
+ * nothing beyond out. Invalid UTF-8 is folded byte by byte as if Latin-1. Returns 0, or -1 when out
+ * of memory. */
 int en_fold(const char *s, size_t len, en_buf *out);
 
 /* Is code point c a letter (Unicode category L*)? An uppercase letter? */

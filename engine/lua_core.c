@@ -16,6 +16,9 @@
 
 #include "lua_entente.h"
 
+#include <lua-lpeg.h>
+#include <lualib.h>
+
 static volatile sig_atomic_t stop_requested = 0;
 
 void en_request_stop(void) {
@@ -181,6 +184,23 @@ static const luaL_Reg sys_funcs[] = {
     {"getcwd", l_getcwd},     {"memory", l_memory}, {"memory_limit", l_memory_limit},
     {"listdir", l_listdir},   {NULL, NULL}};
 
+void en_prepare_state(lua_State *L) {
+    luaL_openlibs(L);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE); /* [preload] */
+    lua_pushcfunction(L, luaopen_lpeg);
+    lua_setfield(L, -2, "lpeg");
+    lua_pushcfunction(L, luaopen_entente_core);
+    lua_setfield(L, -2, "entente.core");
+    lua_pop(L, 1); /* [] */
+    const char *home = getenv("ENTENTE_HOME");
+    if (!home || !*home) home = ENTENTE_HOME_DEFAULT;
+    lua_getglobal(L, "package"); /* [package] */
+    lua_getfield(L, -1, "path"); /* [package, path] */
+    lua_pushfstring(L, "%s/lib/?.lua;%s/lib/?/init.lua;%s", home, home, lua_tostring(L, -1));
+    lua_setfield(L, -3, "path"); /* [package, path] */
+    lua_pop(L, 2);               /* [] */
+}
+
 /* Copy the fields of the table on top into the table below it, then pop. */
 static void merge(lua_State *L) {
     lua_pushnil(L);           /* [core, part, nil] */
@@ -203,6 +223,8 @@ int luaopen_entente_core(lua_State *L) {
     luaopen_entente_match(L);
     merge(L);
     luaopen_entente_result(L);
+    merge(L);
+    luaopen_entente_pool(L);
     merge(L);
     luaL_setfuncs(L, sys_funcs, 0);
     lua_pushliteral(L, ENTENTE_VERSION);

@@ -144,6 +144,96 @@ void en_push_text_document(lua_State *L, const char *text, size_t len, const cha
     new_doc(L, 0); /* [doc] */
 }
 
+void en_push_docdata(lua_State *L, const en_docdata *dd) {
+    lua_createtable(L, 0, 14); /* [fields] */
+    struct {
+        const char *k, *v;
+    } strs[] = {{"name", dd->name}, {"hash", dd->hash},     {"title", dd->title},
+                {"date", dd->date}, {"source", dd->source}, {"place", dd->place},
+                {"url", dd->url},   {"lang", dd->lang},     {"agency", dd->agency}};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        if (!strs[i].v) continue;
+        lua_pushstring(L, strs[i].v);
+        lua_setfield(L, -2, strs[i].k);
+    }
+    lua_pushlstring(L, dd->text, dd->len);
+    lua_setfield(L, -2, "text");
+    lua_pushinteger(L, (lua_Integer)dd->len);
+    lua_setfield(L, -2, "bytes");
+    lua_pushinteger(L, dd->id);
+    lua_setfield(L, -2, "id");
+    lua_createtable(L, (int)dd->nspans, 0); /* [fields, spans] */
+    for (size_t i = 0; i < dd->nspans; i++) {
+        lua_createtable(L, 0, 3);
+        lua_pushinteger(L, dd->spans[i].start);
+        lua_setfield(L, -2, "start");
+        lua_pushinteger(L, dd->spans[i].stop);
+        lua_setfield(L, -2, "stop");
+        lua_pushstring(L, dd->span_kinds ? dd->span_kinds[i] : "boilerplate");
+        lua_setfield(L, -2, "kind");
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    lua_setfield(L, -2, "spans");    /* [fields] */
+    en_ldoc *d = new_doc(L, dd->id); /* [doc] */
+    if (dd->nspans > 0) {
+        d->skip = malloc(dd->nspans * sizeof *d->skip);
+        if (!d->skip) luaL_error(L, "out of memory");
+        for (size_t i = 0; i < dd->nspans; i++) {
+            if (dd->spans[i].stop > dd->len || dd->spans[i].start > dd->spans[i].stop) continue;
+            d->skip[d->nskip++] = dd->spans[i];
+        }
+    }
+}
+
+/* core.make_document{text=, name=, id=, hash=, date=, ..., spans={{start, stop, kind}}}
+ * -> a Document in no store (what a worker thread makes from a job). */
+static int l_make_document(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    en_docdata dd;
+    memset(&dd, 0, sizeof dd);
+    if (lua_getfield(L, 1, "text") != LUA_TSTRING) return luaL_argerror(L, 1, "no 'text' string");
+    dd.text = lua_tolstring(L, -1, &dd.len);
+    if (en_utf8_check(dd.text, dd.len) < dd.len)
+        return luaL_argerror(L, 1, "text is not valid UTF-8");
+    const char **slots[] = {&dd.name, &dd.hash, &dd.title, &dd.date, &dd.source, &dd.place};
+    const char *keys[] = {"name", "hash", "title", "date", "source", "place"};
+    for (int i = 0; i < 6; i++) {
+        lua_getfield(L, 1, keys[i]);
+        *slots[i] = lua_tostring(L, -1); /* anchored on the stack */
+    }
+    if (lua_getfield(L, 1, "id") == LUA_TNUMBER) dd.id = lua_tointeger(L, -1);
+    size_t ns = 0;
+    en_span spans[64];
+    const char *kinds[64];
+    if (lua_getfield(L, 1, "spans") == LUA_TTABLE) {
+        int t = lua_gettop(L);
+        size_t n = (size_t)lua_rawlen(L, t);
+        for (size_t i = 0; i < n && ns < 64; i++) {
+            lua_rawgeti(L, t, (lua_Integer)i + 1);
+            lua_getfield(L, -1, "start");
+            lua_getfield(L, -2, "stop");
+            lua_getfield(L, -3, "kind");
+            lua_Integer a = lua_tointeger(L, -3), b = lua_tointeger(L, -2);
+            if (a >= 0 && b >= a && (size_t)b <= dd.len) {
+                spans[ns].start = (uint32_t)a;
+                spans[ns].stop = (uint32_t)b;
+                kinds[ns] = lua_tostring(L, -1);
+                lua_insert(L, t + 1); /* keep the kind string anchored */
+                lua_pop(L, 3);
+                t++;
+                ns++;
+            } else {
+                lua_pop(L, 4);
+            }
+        }
+    }
+    dd.spans = spans;
+    dd.span_kinds = kinds;
+    dd.nspans = ns;
+    en_push_docdata(L, &dd);
+    return 1;
+}
+
 /* Tokenize and split on first use. Raises on out of memory. */
 static void analyse(lua_State *L, en_ldoc *d) {
     if (d->analysed) return;
@@ -479,5 +569,7 @@ int luaopen_entente_document(lua_State *L) {
     lua_pop(L, 1);
 
     lua_newtable(L); /* [lib] */
+    lua_pushcfunction(L, l_make_document);
+    lua_setfield(L, -2, "make_document");
     return 1;
 }

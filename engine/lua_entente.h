@@ -39,6 +39,24 @@ en_lstore *en_check_store(lua_State *L, int i);
     "d.agency, d.text, d.bytes, d.meta, d.ingested_at, d.updated_at"
 void en_push_document(lua_State *L, int store_idx, sqlite3_stmt *stmt);
 
+/* Everything needed to make a Document without a store. */
+typedef struct en_docdata {
+    int64_t id;
+    const char *name, *hash, *title, *date, *source, *place, *url, *lang, *agency;
+    const char *text;
+    size_t len;
+    const en_span *spans;
+    const char *const *span_kinds;
+    size_t nspans;
+} en_docdata;
+
+/* Push a Document made from d (strings are copied). [-0, +1, m] */
+void en_push_docdata(lua_State *L, const en_docdata *d);
+
+/* Prepare a state the way the host does: standard libraries, lpeg and
+ * entente.core preloaded, entente's lib/ on package.path. [-0, +0, m] */
+void en_prepare_state(lua_State *L);
+
 /* Push a new Document for a text that is in no store (for trying rules on
  * a string). name may be NULL. [-0, +1, m] */
 void en_push_text_document(lua_State *L, const char *text, size_t len, const char *name);
@@ -80,6 +98,8 @@ int en_store_put_result_l(lua_State *L);
 /* Take ownership of the en_result inside the Result at idx (the userdata
  * is left empty). */
 struct en_result *en_take_result(lua_State *L, int idx);
+/* Push a Result userdata that owns r. [-0, +1, m] (r is freed on error) */
+void en_push_result(lua_State *L, struct en_result *r);
 
 /* The allocator of every entente Lua state: counts bytes in use and, when
  * a limit is set (core.memory_limit), refuses to grow past it, which Lua
@@ -94,6 +114,7 @@ lua_State *en_newstate(void);
 
 int luaopen_entente_match(lua_State *L);
 int luaopen_entente_result(lua_State *L);
+int luaopen_entente_pool(lua_State *L);
 int luaopen_entente_core(lua_State *L);
 
 #endif

@@ -204,6 +204,24 @@ static int result_counts(lua_State *L) {
     return 3;
 }
 
+/* Protected part of en_push_result: [light r] -> [Result] */
+static int push_result_p(lua_State *L) {
+    en_result *r = lua_touserdata(L, 1);
+    en_lresult *lr = lua_newuserdatauv(L, sizeof *lr, 0);
+    lr->r = r;
+    luaL_setmetatable(L, EN_RESULT_MT);
+    return 1;
+}
+
+void en_push_result(lua_State *L, en_result *r) {
+    lua_pushcfunction(L, push_result_p);
+    lua_pushlightuserdata(L, r);
+    if (lua_pcall(L, 1, 1, 0) != LUA_OK) {
+        en_result_free(r);
+        lua_error(L);
+    }
+}
+
 en_result *en_take_result(lua_State *L, int idx) {
     en_lresult *lr = luaL_checkudata(L, idx, EN_RESULT_MT);
     en_result *r = lr->r;
@@ -227,7 +245,16 @@ int en_store_put_result_l(lua_State *L) {
     return 1;
 }
 
-static const luaL_Reg result_methods[] = {{"counts", result_counts}, {NULL, NULL}};
+/* R:doc_id() -> the document the result is for */
+static int result_doc(lua_State *L) {
+    en_lresult *lr = luaL_checkudata(L, 1, EN_RESULT_MT);
+    if (!lr->r) return luaL_argerror(L, 1, "released result");
+    lua_pushinteger(L, lr->r->doc_id);
+    return 1;
+}
+
+static const luaL_Reg result_methods[] = {
+    {"counts", result_counts}, {"doc_id", result_doc}, {NULL, NULL}};
 static const luaL_Reg funcs[] = {{"pack_result", l_pack_result}, {NULL, NULL}};
 
 int luaopen_entente_result(lua_State *L) {

@@ -9,7 +9,6 @@
  * script stops at the next instruction and C loops stop between documents.
  */
 #include <lauxlib.h>
-#include <lua-lpeg.h>
 #include <lua.h>
 #include <lualib.h>
 #include <signal.h>
@@ -62,30 +61,12 @@ static int docall(lua_State *L, int narg, int nres) {
     return status;
 }
 
-/* Prepend entente's lib/ to package.path. [-0, +0] */
-static void set_path(lua_State *L) {
-    const char *home = getenv("ENTENTE_HOME");
-    if (!home || !*home) home = ENTENTE_HOME_DEFAULT;
-    lua_getglobal(L, "package"); /* [package] */
-    lua_getfield(L, -1, "path"); /* [package, path] */
-    lua_pushfstring(L, "%s/lib/?.lua;%s/lib/?/init.lua;%s", home, home, lua_tostring(L, -1));
-    lua_setfield(L, -3, "path"); /* [package, path] */
-    lua_pop(L, 2);               /* [] */
-}
-
 /* Protected main: [argc as light data, argv as light data] -> [exit code] */
 static int pmain(lua_State *L) {
     int argc = (int)lua_tointeger(L, 1);
     char **argv = (char **)lua_touserdata(L, 2);
     luaL_checkversion(L);
-    luaL_openlibs(L);
-    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE); /* [.., preload] */
-    lua_pushcfunction(L, luaopen_lpeg);
-    lua_setfield(L, -2, "lpeg");
-    lua_pushcfunction(L, luaopen_entente_core);
-    lua_setfield(L, -2, "entente.core");
-    lua_pop(L, 1); /* [..] */
-    set_path(L);
+    en_prepare_state(L);
     lua_createtable(L, argc, 1); /* [.., args] */
     for (int i = 0; i < argc; i++) {
         lua_pushstring(L, argv[i]);

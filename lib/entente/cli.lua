@@ -67,7 +67,7 @@ end
 -- Commands
 
 local COMMANDS = {}
-local ORDER = { "ingest", "run", "query", "search", "stats", "help" }
+local ORDER = { "ingest", "extract", "explain", "test", "run", "query", "search", "stats", "help" }
 
 COMMANDS.ingest = {
   summary = "Add .txt, .md (front matter) and .jsonl files or folders to the database.",
@@ -308,6 +308,16 @@ COMMANDS.help = {
     return 0
   end,
 }
+
+-- extract, test and explain live in entente.commands
+do
+  local cmds = require "entente.commands"
+  for _, name in ipairs { "extract", "test", "explain" } do
+    local spec = cmds[name]
+    COMMANDS[name] = { summary = spec.summary, run = spec.run,
+      parser = function() return spec.parser(common) end }
+  end
+end
 
 function M.usage()
   local lines = {

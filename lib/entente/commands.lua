@@ -169,8 +169,9 @@ M.extract = {
       errors[#errors + 1] = tostring(werr2)
     end
     local secs = core.clock() - t0
+    local ndocs = st:sql("SELECT count(*) AS n FROM documents")[1].n
     local stats = { documents = done, mentions = nment, relations = nrel, failures = nfail,
-      seconds = secs, bytes = done_bytes, skipped = st:sql("SELECT count(*) AS n FROM documents")[1].n - ntodo }
+      seconds = secs, bytes = done_bytes, skipped = ndocs - ntodo }
     st:write("UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
       os.date("!%Y-%m-%dT%H:%M:%SZ"), status, json.encode(stats), run_id)
     -- failures of this run

@@ -219,7 +219,7 @@ function Engine:validate(spec, file, line)
 end
 
 -- The environment of one rule file.
-function Engine:file_env(file)
+function Engine:file_env()
   local e = self
   local env
   local extra = {
@@ -290,7 +290,7 @@ function Engine:file_env(file)
     end
     if e.libs[name] == nil then
       local path = e.rules_dir .. "/lib/" .. name .. ".lua"
-      local chunk, lerr = sandbox.loadfile(path, e:file_env(path))
+      local chunk, lerr = sandbox.loadfile(path, e:file_env())
       if not chunk then error(lerr, 0) end
       local src = read_file(path)
       e.files[#e.files + 1] = { path = path, hash = core.hash(src) }
@@ -319,7 +319,7 @@ function Engine:load(files)
       errors[#errors + 1] = rerr
     else
       self.files[#self.files + 1] = { path = path, hash = core.hash(src) }
-      local chunk, lerr = sandbox.loadfile(path, self:file_env(path))
+      local chunk, lerr = sandbox.loadfile(path, self:file_env())
       if not chunk then
         errors[#errors + 1] = lerr
       else
@@ -754,7 +754,7 @@ function M.thread_key(r)
 end
 
 --- The plain tables core.pack_result takes.
-function Engine:result(d)
+function Engine.result(_, d)
   local mentions, index = {}, {}
   local live = {}
   for _, m in ipairs(d.mlist) do
@@ -765,7 +765,6 @@ function Engine:result(d)
     if x.stop ~= y.stop then return x.stop > y.stop end
     return x.id < y.id
   end)
-  local doc = d.doc
   for i, m in ipairs(live) do
     index[m] = i
     local _, s0, s1 = d:sentence_of(m.start)
@@ -810,7 +809,6 @@ function Engine:result(d)
       }
     end
   end
-  local _ = doc
   return { mentions = mentions, relations = relations, failures = d.failures }
 end
 
@@ -849,7 +847,8 @@ function Engine:trace(name, doc)
       rec.need = { type = need[3], n = need[2], found = e.matcher:count(need[1], s0, s1) }
     elseif rule.gazetteer then
       for _, h in ipairs(e.matcher:gazetteer(rule.gazetteer.g)) do
-        rec.matches[#rec.matches + 1] = { start = h.start, stop = h.stop, text = d.text:sub(h.start + 1, h.stop) }
+        rec.matches[#rec.matches + 1] = { start = h.start, stop = h.stop,
+          text = d.text:sub(h.start + 1, h.stop) }
       end
       rec.status = #rec.matches > 0 and "matched" or "no match"
     else

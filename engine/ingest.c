@@ -41,6 +41,8 @@ typedef struct ctx {
     size_t in_batch;
     uint64_t done, total;
     int store_failed;
+    char dir_key[PATH_MAX];  /* last folder resolved ... */
+    char dir_real[PATH_MAX]; /* ... and its real path */
 } ctx;
 
 static void report(ctx *c, en_level lv, const char *file, unsigned long line, const char *fmt, ...)
@@ -206,6 +208,38 @@ static char *guess_title(const char *t, size_t n, const en_textmeta *m) {
     return dupn(t + i, end - i);
 }
 
+/* The absolute path of a file: its folder resolved with realpath (cached
+ * for the last folder seen), then its base name. */
+static void absolute_path(ctx *c, const char *path, char *out, size_t n) {
+    const char *slash = strrchr(path, '/');
+    size_t dlen = slash ? (size_t)(slash - path) : 0;
+    char dir[PATH_MAX];
+    if (dlen >= sizeof dir) {
+        if (!realpath(path, out)) snprintf(out, n, "%s", path);
+        return;
+    }
+    if (slash) {
+        memcpy(dir, path, dlen ? dlen : 1);
+        dir[dlen ? dlen : 1] = 0;
+    } else {
+        snprintf(dir, sizeof dir, ".");
+    }
+    if (strcmp(dir, c->dir_key) != 0) {
+        snprintf(c->dir_key, sizeof c->dir_key, "%s", dir);
+        if (!realpath(dir, c->dir_real)) snprintf(c->dir_real, sizeof c->dir_real, "%s", dir);
+    }
+    const char *base = slash ? slash + 1 : path;
+    const char *root = strcmp(c->dir_real, "/") == 0 ? "" : c->dir_real;
+    size_t rl = strlen(root), bl = strlen(base);
+    if (rl + 1 + bl + 1 > n) { /* too long to join: let realpath decide */
+        if (!realpath(path, out)) snprintf(out, n, "%s", path);
+        return;
+    }
+    memcpy(out, root, rl);
+    out[rl] = '/';
+    memcpy(out + rl + 1, base, bl + 1);
+}
+
 /* Store one document; reports and counts its outcome. */
 static void store_doc(ctx *c, docin *d) {
     en_textmeta m;
@@ -225,9 +259,10 @@ static void store_doc(ctx *c, docin *d) {
             snprintf(date, sizeof date, "--%02d-%02d", m.month, m.day);
     }
 
-    /* uri: absolute path, plus #id or #L<line> for records inside a file */
+    /* uri: absolute path, plus #id or #L<line> for records inside a file.
+     * The folder's real path is resolved once per folder, not per file. */
     char abspath[PATH_MAX];
-    if (!realpath(d->path, abspath)) snprintf(abspath, sizeof abspath, "%s", d->path);
+    absolute_path(c, d->path, abspath, sizeof abspath);
     char uri[PATH_MAX + 80], name[PATH_MAX + 40];
     if (d->line > 0) {
         if (d->id) {
@@ -280,8 +315,9 @@ static void store_doc(ctx *c, docin *d) {
     if (en_store_put_document(c->st, &rec, &res, &id)) {
         report(c, EN_FAIL, d->path, d->line, "%s", en_store_errmsg(c->st));
         c->stats->failed++;
-        if (strstr(en_store_errmsg(c->st), "locked") || strstr(en_store_errmsg(c->st), "disk"))
-            c->store_failed = 1;
+        /* the store itself failed: the open batch is rolled back whole and
+         * the run stops (ingest again to finish: it is idempotent) */
+        c->store_failed = 1;
     } else {
         switch (res) {
         case EN_PUT_ADDED:
@@ -727,7 +763,7 @@ int en_ingest(en_store *st, const char *const *paths, size_t npaths, const en_in
     memset(stats, 0, sizeof *stats);
     ctx c = {.st = st, .o = o, .stats = stats};
     c.max_bytes = (o && o->max_bytes) ? o->max_bytes : EN_INGEST_MAX_DEFAULT;
-    c.batch_docs = (o && o->batch_docs) ? o->batch_docs : 500;
+    c.batch_docs = (o && o->batch_docs) ? o->batch_docs : 2000;
     list files = {0};
     int rc = 0;
     for (size_t i = 0; i < npaths && rc == 0; i++) {
@@ -748,7 +784,9 @@ int en_ingest(en_store *st, const char *const *paths, size_t npaths, const en_in
         goto out;
     }
     for (size_t i = 0; i < files.n; i++) c.total += files.v[i].size;
+    en_store_set_bulk(st, 1);
     if (en_store_begin(st)) {
+        en_store_set_bulk(st, 0);
         rc = -1;
         goto out;
     }
@@ -768,6 +806,7 @@ int en_ingest(en_store *st, const char *const *paths, size_t npaths, const en_in
     } else {
         rc = stats->failed > 0 ? 1 : 0;
     }
+    en_store_set_bulk(st, 0);
 out:
     for (size_t i = 0; i < files.n; i++) free(files.v[i].path);
     free(files.v);

@@ -20,7 +20,7 @@ typedef enum en_level { EN_WARN = 1, EN_SKIP, EN_FAIL } en_level;
 
 typedef struct en_ingest_opts {
     size_t max_bytes;  /* largest document accepted; 0 means EN_INGEST_MAX_DEFAULT */
-    size_t batch_docs; /* documents per transaction; 0 means 500 */
+    size_t batch_docs; /* documents per transaction; 0 means 2000 */
     /* Called for every warning, skip and failure. file is the path as
      * given; line is 1-based, 0 when the problem concerns the whole file. */
     void (*report)(void *ud, en_level level, const char *file, unsigned long line, const char *msg);

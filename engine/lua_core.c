@@ -93,6 +93,80 @@ static int l_memory_limit(lua_State *L) {
     return 1;
 }
 
+/* The budget of the running guarded call (one per Lua state: rules run one
+ * at a time in a state). Kept in the registry under &budget_key. */
+typedef struct en_budget {
+    long long left; /* instructions still allowed */
+    int exceeded;
+} en_budget;
+static const char budget_key = 'b';
+
+#define BUDGET_STEP 1000
+
+/* Count hook: charge the step; once the budget is gone, fire at every
+ * instruction and raise each time, so that no pcall inside the guarded
+ * code can swallow the error for good. Ctrl-C also stops guarded code. */
+static void budget_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &budget_key);
+    en_budget *b = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    if (!b) return;
+    if (!b->exceeded) b->left -= BUDGET_STEP;
+    if (b->left < 0 || en_stop_requested()) {
+        if (!b->exceeded) lua_sethook(L, budget_hook, LUA_MASKCOUNT, 1);
+        b->exceeded = 1;
+        luaL_error(L, en_stop_requested() ? "interrupted" : "instruction budget exceeded");
+    }
+}
+
+/* guarded(budget, memory, fn, ...) -> true, results... | false, message,
+ * "budget" | "memory" | nil: call fn with at most `budget` Lua instructions
+ * and `memory` more bytes (0: no limit). The hook and the limit are removed
+ * in C before any further Lua instruction runs. */
+static int l_guarded(lua_State *L) {
+    lua_Integer budget = luaL_checkinteger(L, 1);
+    lua_Integer memory = luaL_checkinteger(L, 2);
+    luaL_checktype(L, 3, LUA_TFUNCTION);
+    en_budget *b = lua_newuserdatauv(L, sizeof *b, 0); /* [budget, memory, fn, args.., b] */
+    b->left = budget;
+    b->exceeded = 0;
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &budget_key); /* [.., b] */
+    lua_pop(L, 1);
+    void *ud;
+    lua_Alloc f = lua_getallocf(L, &ud);
+    en_allocstate *a = f == en_lua_alloc ? ud : NULL;
+    int nargs = lua_gettop(L) - 3;
+    if (a && memory > 0) a->limit = a->used + (size_t)memory;
+    if (budget > 0) lua_sethook(L, budget_hook, LUA_MASKCOUNT, BUDGET_STEP);
+    int rc = lua_pcall(L, nargs, LUA_MULTRET, 0);
+    lua_sethook(L, NULL, 0, 0);
+    if (a) a->limit = 0;
+    lua_pushnil(L);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &budget_key);
+    if (rc == LUA_OK) { /* [budget, memory, results..] */
+        lua_pushboolean(L, 1);
+        lua_insert(L, 3); /* [budget, memory, true, results..] */
+        return lua_gettop(L) - 2;
+    }
+    /* [budget, memory, msg] */
+    lua_pushboolean(L, 0);
+    lua_insert(L, -2); /* [.., false, msg] */
+    if (b->exceeded && !en_stop_requested()) {
+        lua_pushfstring(L, "instruction budget of %I exceeded", (LUAI_UACINT)budget);
+        lua_replace(L, -2);
+        lua_pushliteral(L, "budget");
+    } else if (rc == LUA_ERRMEM) {
+        lua_pushfstring(L, "not enough memory (budget of %I bytes)", (LUAI_UACINT)memory);
+        lua_replace(L, -2);
+        lua_pushliteral(L, "memory");
+    } else {
+        lua_pushnil(L);
+    }
+    return 3;
+}
+
 /* isatty(fd) -> boolean (1 stdout, 2 stderr, 0 stdin) */
 static int l_isatty(lua_State *L) {
     lua_Integer fd = luaL_checkinteger(L, 1);
@@ -179,10 +253,10 @@ static int l_getcwd(lua_State *L) {
 }
 
 static const luaL_Reg sys_funcs[] = {
-    {"isatty", l_isatty},     {"clock", l_clock},   {"stop_requested", l_stop_requested},
-    {"realpath", l_realpath}, {"mkdir", l_mkdir},   {"filetype", l_filetype},
-    {"getcwd", l_getcwd},     {"memory", l_memory}, {"memory_limit", l_memory_limit},
-    {"listdir", l_listdir},   {NULL, NULL}};
+    {"isatty", l_isatty},     {"clock", l_clock},     {"stop_requested", l_stop_requested},
+    {"realpath", l_realpath}, {"mkdir", l_mkdir},     {"filetype", l_filetype},
+    {"getcwd", l_getcwd},     {"memory", l_memory},   {"memory_limit", l_memory_limit},
+    {"guarded", l_guarded},   {"listdir", l_listdir}, {NULL, NULL}};
 
 void en_prepare_state(lua_State *L) {
     luaL_openlibs(L);

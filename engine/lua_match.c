@@ -15,7 +15,10 @@
  *   kind     the next token, when it has a kind / flags
  *   ent      a mention of a type starting at the next token (longest first)
  *
- * Each helper skips the whitespace before the next token, refuses to start
+ * Each helper is lpeg.Cmt(lpeg.P(1), f): LPeg sees it consume at least one
+ * byte (so helpers may sit in loops and recursive grammars), and f gets the
+ * position after that byte, so the C side looks from one byte back. Each
+ * helper skips the whitespace before the next token, refuses to start
  * inside a token, never goes past the range, and records the furthest
  * offset any helper reached: that is how `explain --rule` tells where a
  * pattern stopped matching.
@@ -341,7 +344,7 @@ static lua_Integer advance(en_matcher *m, uint32_t stop) {
  * searches are not progress of the pattern). */
 static int cmt_tok(lua_State *L) {
     en_matcher *m = lua_touserdata(L, lua_upvalueindex(1));
-    long k = m->active ? next_token(m, luaL_checkinteger(L, 2)) : -1;
+    long k = m->active ? next_token(m, luaL_checkinteger(L, 2) - 1) : -1;
     if (k < 0) {
         lua_pushboolean(L, 0);
         return 1;
@@ -357,7 +360,7 @@ static int cmt_tok(lua_State *L) {
 /* Cmt function for a set of folded words. Upvalues: Matcher, set table. */
 static int cmt_word(lua_State *L) {
     en_matcher *m = lua_touserdata(L, lua_upvalueindex(1));
-    long k = m->active ? next_token(m, luaL_checkinteger(L, 2)) : -1;
+    long k = m->active ? next_token(m, luaL_checkinteger(L, 2) - 1) : -1;
     if (k >= 0) {
         lua_pushlstring(L, m->ftok[k].s, m->ftok[k].len);
         if (lua_rawget(L, lua_upvalueindex(2)) != LUA_TNIL) {
@@ -376,7 +379,7 @@ static int cmt_kind(lua_State *L) {
     lua_Integer kinds = lua_tointeger(L, lua_upvalueindex(2));
     lua_Integer need = lua_tointeger(L, lua_upvalueindex(3));
     lua_Integer deny = lua_tointeger(L, lua_upvalueindex(4));
-    long k = m->active ? next_token(m, luaL_checkinteger(L, 2)) : -1;
+    long k = m->active ? next_token(m, luaL_checkinteger(L, 2) - 1) : -1;
     if (k >= 0) {
         const en_token *t = &m->v.toks[k];
         if ((kinds == 0 || (kinds & (1 << t->kind))) && (t->flags & need) == need &&
@@ -395,12 +398,12 @@ static int cmt_kind(lua_State *L) {
 static int cmt_ent(lua_State *L) {
     en_matcher *m = lua_touserdata(L, lua_upvalueindex(1));
     uint32_t type = (uint32_t)lua_tointeger(L, lua_upvalueindex(2));
-    long k = m->active ? next_token(m, luaL_checkinteger(L, 2)) : -1;
+    long k = m->active ? next_token(m, luaL_checkinteger(L, 2) - 1) : -1;
     if (k >= 0) {
         const en_ann *f;
         size_t n = en_annot_starting(m->annot, type, m->v.toks[k].start, &f);
         for (size_t i = 0; i < n; i++) {
-            if (f[i].stop <= m->stop) {
+            if (f[i].stop <= m->stop && f[i].stop > f[i].start) {
                 lua_pushinteger(L, advance(m, f[i].stop));    /* [pos] */
                 lua_getiuservalue(L, lua_upvalueindex(1), 2); /* [pos, list] */
                 lua_rawgeti(L, -1, f[i].id);                  /* [pos, list, mention] */

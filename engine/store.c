@@ -21,7 +21,10 @@ struct en_store {
     sqlite3 *db;
     char *path;
     unsigned flags;
-    int depth; /* transaction nesting */
+    int depth;        /* transaction nesting */
+    int bulk;         /* inner levels are not savepoints (see en_store_set_bulk) */
+    int poisoned;     /* an inner level failed in bulk mode: the outer must roll back */
+    int64_t fts_from; /* new documents with id > fts_from await FTS indexing (-1: none) */
     char err[512];
     struct {
         const char *sql;
@@ -54,9 +57,6 @@ static const char *const SCHEMA_V1[] = {
     "  PRIMARY KEY (doc_id, start)) WITHOUT ROWID;",
     "CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents',"
     "  content_rowid='id', tokenize='unicode61 remove_diacritics 2');",
-    "CREATE TRIGGER documents_fts_ai AFTER INSERT ON documents BEGIN"
-    "  INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);"
-    "END;",
     "CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN"
     "  INSERT INTO documents_fts(documents_fts, rowid, title, text)"
     "    VALUES ('delete', old.id, old.title, old.text);"
@@ -275,6 +275,7 @@ en_store *en_store_open(const char *path, unsigned flags, char *err, size_t errl
         return NULL;
     }
     st->flags = flags;
+    st->fts_from = -1;
     struct stat sb;
     int exists = stat(path, &sb) == 0;
     if (!exists && !(flags & EN_OPEN_CREATE)) {
@@ -332,8 +333,16 @@ void en_store_close(en_store *st) {
 /* Transactions nest: the outermost level is BEGIN IMMEDIATE ... COMMIT, inner
  * levels are savepoints, so a failed inner step (one document) can be undone
  * without losing the outer batch. */
+void en_store_set_bulk(en_store *st, int on) {
+    st->bulk = on;
+}
+
 int en_store_begin(en_store *st) {
     char sql[48];
+    if (st->depth > 0 && st->bulk) {
+        st->depth++;
+        return 0;
+    }
     if (st->depth == 0)
         snprintf(sql, sizeof sql, "BEGIN IMMEDIATE");
     else
@@ -346,6 +355,36 @@ int en_store_begin(en_store *st) {
 int en_store_commit(en_store *st) {
     char sql[48];
     if (st->depth <= 0) return en_store_fail(st, "%s: commit without begin", st->path);
+    if (st->depth > 1 && st->bulk) {
+        st->depth--;
+        return 0;
+    }
+    if (st->depth == 1 && st->poisoned) {
+        en_store_rollback(st);
+        return en_store_fail(st, "%s: the batch was rolled back after an error", st->path);
+    }
+    if (st->depth == 1 && st->fts_from >= 0) {
+        /* Index the transaction's new documents in one statement: FTS5
+         * flushes its pending terms at every statement savepoint, so
+         * indexing row by row would write a segment per document. */
+        sqlite3_stmt *f = en_store_stmt(st, "INSERT INTO documents_fts(rowid, title, text) "
+                                            "SELECT id, title, text FROM documents WHERE id > ?");
+        int frc = f ? SQLITE_OK : SQLITE_ERROR;
+        if (f) {
+            sqlite3_bind_int64(f, 1, st->fts_from);
+            frc = sqlite3_step(f);
+            sqlite3_reset(f);
+        }
+        st->fts_from = -1;
+        if (frc != SQLITE_DONE) {
+            char keep[sizeof st->err];
+            if (f) sqlfail(st, "indexing new documents");
+            memcpy(keep, st->err, sizeof keep);
+            en_store_rollback(st);
+            memcpy(st->err, keep, sizeof keep);
+            return -1;
+        }
+    }
     if (st->depth == 1)
         snprintf(sql, sizeof sql, "COMMIT");
     else
@@ -365,7 +404,16 @@ int en_store_commit(en_store *st) {
 int en_store_rollback(en_store *st) {
     char sql[64];
     if (st->depth <= 0) return 0;
+    if (st->depth > 1 && st->bulk) {
+        st->depth--;
+        st->poisoned = 1;
+        return 0;
+    }
     st->depth--;
+    if (st->depth == 0) {
+        st->poisoned = 0;
+        st->fts_from = -1;
+    }
     if (st->depth == 0)
         snprintf(sql, sizeof sql, "ROLLBACK");
     else
@@ -526,6 +574,8 @@ int en_store_put_document(en_store *st, const en_docrec *d, en_putresult *result
         }
         *id = sqlite3_last_insert_rowid(st->db);
         *result = EN_PUT_ADDED;
+        /* new rows get ids above every existing one: index them at commit */
+        if (st->fts_from < 0) st->fts_from = *id - 1;
     } else {
         sqlfail(st, "looking up a document");
         goto fail;

@@ -49,6 +49,12 @@ int en_store_fail(en_store *st, const char *fmt, ...)
 /* Transactions nest: the outermost begin is BEGIN IMMEDIATE, inner ones are
  * savepoints. rollback undoes the innermost open level only. */
 int en_store_begin(en_store *st);
+/* Bulk mode: inside a transaction, inner begin/commit are no-ops instead
+ * of savepoints (a savepoint makes SQLite copy every page it touches, which
+ * triples the cost of bulk loading). An inner rollback then poisons the
+ * outer transaction, whose commit rolls everything back and fails: a batch
+ * is stored whole or not at all. */
+void en_store_set_bulk(en_store *st, int on);
 int en_store_commit(en_store *st);
 int en_store_rollback(en_store *st);
 

@@ -79,7 +79,7 @@ COMMANDS.ingest = {
     p:argument("paths", "Files or folders."):args("+")
     p:option("--max-bytes", "Largest document accepted, in bytes.", tostring(64 * 1048576))
       :convert(tonumber)
-    p:option("--batch", "Documents per transaction.", "500"):convert(tonumber)
+    p:option("--batch", "Documents per transaction.", "2000"):convert(tonumber)
     return p
   end,
   run = function(a)
@@ -314,6 +314,17 @@ do
   local cmds = require "entente.commands"
   for _, name in ipairs { "extract", "test", "explain" } do
     local spec = cmds[name]
+    COMMANDS[name] = { summary = spec.summary, run = spec.run,
+      parser = function() return spec.parser(common) end }
+  end
+end
+
+-- export and eval live in entente.factcmds
+do
+  local cmds = require "entente.factcmds"
+  for _, name in ipairs { "export", "eval" } do
+    local spec = cmds[name]
+    ORDER[#ORDER + 1] = name
     COMMANDS[name] = { summary = spec.summary, run = spec.run,
       parser = function() return spec.parser(common) end }
   end

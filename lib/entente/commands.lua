@@ -266,7 +266,7 @@ end
 
 -- Does relation r satisfy expectation spec {TYPE, role = key, attr = value}?
 local function relation_matches(spec, r)
-  if r.type ~= spec[1] then return false end
+  if r.removed or r.type ~= spec[1] then return false end
   for k, want in pairs(spec) do
     if k ~= 1 then
       local got
@@ -450,6 +450,7 @@ M.explain = {
       "a token)."))
     p:argument("target", "A document name or id, optionally with :OFFSET.")
     p:option("--rule", "Trace this rule over the document.")
+    p:flag("-v --verbose", "With --rule, also list the sentences the prefilter skipped.")
     p:option("--rules", "Rule pack folder (for --rule).")
     p:option("--data", "Data folder of the pack (for --rule).")
     return p

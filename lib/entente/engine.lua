@@ -575,24 +575,10 @@ end
 -- Running rules
 
 -- Run fn(...) under the rule's instruction and memory budgets. Returns
--- true, or false and the error message.
+-- true, or false and the error message. The hook and limit live in C
+-- (core.guarded), so they are gone before the engine runs again.
 function Engine:guarded(rule, fn, ...)
-  local budget = rule.budget or self.budget
-  local used, step = 0, 1000
-  debug.sethook(function()
-    used = used + step
-    if used > budget then
-      -- raised again at every tick, so a rule's own pcall cannot swallow it
-      error(string.format("instruction budget of %d exceeded", budget), 2)
-    end
-  end, "", step)
-  core.memory_limit(self.memory)
-  local ok, err = pcall(fn, ...)
-  core.memory_limit(0)
-  debug.sethook()
-  if not ok and used > budget then
-    err = string.format("instruction budget of %d exceeded", budget)
-  end
+  local ok, err = core.guarded(rule.budget or self.budget, self.memory, fn, ...)
   return ok, err
 end
 

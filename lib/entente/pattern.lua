@@ -130,8 +130,8 @@ end
 function M.new(matcher, type_id)
   M.install()
   local p = {}
-  local tok = Cmt(P(true), matcher:helper_tok())
-  local skip = Cmt(P(true), matcher:helper_tok(true)) -- for gaps and searches
+  local tok = Cmt(P(1), matcher:helper_tok())
+  local skip = Cmt(P(1), matcher:helper_tok(true)) -- for gaps and searches
   p.tok = tok
 
   local function tokens_of(phrase)
@@ -144,7 +144,7 @@ function M.new(matcher, type_id)
   local function one_of(words)
     local set = {}
     for _, w in ipairs(words) do set[w] = true end
-    return Cmt(P(true), matcher:helper_word(set))
+    return Cmt(P(1), matcher:helper_word(set))
   end
 
   --- p.word(w): a word or phrase (case- and diacritic-insensitive), or a list
@@ -198,13 +198,13 @@ function M.new(matcher, type_id)
   -- captured (the longest one when several start there).
   function p.ent(t)
     if type(t) ~= "string" then error("p.ent: type must be a string", 2) end
-    return Cmt(P(true), matcher:helper_ent(type_id(t)))
+    return Cmt(P(1), matcher:helper_ent(type_id(t)))
   end
 
   local function kind(kinds, need, deny)
     local mask = 0
     for _, k in ipairs(kinds) do mask = mask | (1 << KIND[k]) end
-    return Cmt(P(true), matcher:helper_kind(mask, need or 0, deny or 0))
+    return Cmt(P(1), matcher:helper_kind(mask, need or 0, deny or 0))
   end
   p.cap = kind({ "word" }, FLAG.cap)
   p.upper = kind({ "word" }, FLAG.upper)

@@ -1,0 +1,301 @@
+-- The rule engine: loading and validating rule files, the pattern helpers,
+-- phases, overlap, prefilters, failure isolation, budgets and traces.
+local engine = require "entente.engine"
+local core = require "entente.core"
+
+local tmp = (os.getenv("ENTENTE_TEST_TMP") or "/tmp/entente-spec") .. "/engine"
+os.execute("rm -rf '" .. tmp .. "' && mkdir -p '" .. tmp .. "'")
+
+local n = 0
+-- Write a rule pack of one file and load it; returns the engine (or nil, errors).
+local function pack(src, name)
+  n = n + 1
+  local dir = tmp .. "/pack" .. n
+  os.execute("mkdir -p '" .. dir .. "'")
+  local f = assert(io.open(dir .. "/" .. (name or "rules.lua"), "w"))
+  f:write(src)
+  f:close()
+  local e = engine.new { rules = dir, data = tmp }
+  local ok, errs = e:load()
+  if not ok then return nil, errs, dir end
+  return e, nil, dir
+end
+
+-- A small country gazetteer shared by most packs.
+local COUNTRIES = [[
+local g = gazetteer "c"
+for name, key in pairs { Malaysia = "MYS", Italy = "ITA", ["South Korea"] = "KOR",
+    Korea = "KOR", Turkiye = "TUR", Bangladesh = "BGD" } do
+  g:add(name, { type = "COUNTRY", key = key })
+end
+rule { name = "countries", phase = "gazetteer", gazetteer = g }
+]]
+
+local function run(e, text)
+  return e:process(core.make_document { text = text, name = "t" })
+end
+
+local function keys(list, field)
+  local out = {}
+  for _, x in ipairs(list) do
+    if not x.removed then out[#out + 1] = x[field or "key"] end
+  end
+  return out
+end
+
+describe("rule files", function()
+  it("load and declare rules with their file and line", function()
+    local e = assert(pack(COUNTRIES))
+    assert.equal(1, #e.rules)
+    assert.equal("countries", e.rules[1].name)
+    assert.equal(6, e.rules[1].line)
+    assert.equal("gazetteer", e.rules[1].phase)
+  end)
+
+  it("reject an unknown field with file, line and field", function()
+    local e, errs, dir = pack('rule { name = "x", patern = 1 }\n')
+    assert.is_nil(e)
+    assert.equal(dir .. "/rules.lua:1: rule 'x': unknown field 'patern'", errs[1])
+  end)
+
+  it("reject a field of the wrong type", function()
+    local _, errs, dir = pack('\nrule { name = "x", pattern = "not a pattern", action = print }\n')
+    assert.equal(dir .. "/rules.lua:2: rule 'x': field 'pattern' must be a pattern, not a string",
+      errs[1])
+  end)
+
+  it("reject a rule without pattern, run or gazetteer", function()
+    local _, errs, dir = pack('rule { name = "x" }\n')
+    assert.equal(dir .. "/rules.lua:1: rule 'x': needs exactly one of 'pattern', 'gazetteer' or 'run'",
+      errs[1])
+  end)
+
+  it("reject a pattern rule without action, an unknown phase, a duplicate name", function()
+    local _, errs = pack('rule { name = "x", pattern = p.tok }\n')
+    assert.truthy(errs[1]:find("a pattern rule needs an 'action'", 1, true))
+    _, errs = pack('rule { name = "x", phase = "later", run = function() end }\n')
+    assert.truthy(errs[1]:find("unknown phase 'later'", 1, true))
+    _, errs = pack('rule { name = "x", run = function() end }\nrule { name = "x", run = function() end }\n')
+    assert.truthy(errs[1]:find(":2: rule 'x': duplicate rule name (first at ", 1, true))
+  end)
+
+  it("run sandboxed with strict globals", function()
+    local _, errs = pack('local x = undefined_name\n')
+    assert.truthy(errs[1]:find(":1: undefined global 'undefined_name'", 1, true))
+    _, errs = pack('os.execute("true")\n')
+    assert.truthy(errs[1]:find("attempt to call a nil value (field 'execute')", 1, true))
+    _, errs = pack('require "io"\n')
+    assert.truthy(errs[1]:find("module 'io' is not available in the sandbox", 1, true))
+  end)
+
+  it("report a syntax error with the file and line", function()
+    local _, errs = pack('rule {\n  name = "x",\n  run = function( end }\n')
+    -- Lua shortens long file names in syntax errors ("...pack7/rules.lua:3:")
+    assert.truthy(errs[1]:find("rules.lua:3: <name> or '...' expected near 'end'", 1, true))
+  end)
+end)
+
+describe("pattern helpers", function()
+  local e = assert(pack(COUNTRIES .. [[
+local hits = {}
+rule { name = "words", phase = "entities",
+  pattern = p.word { "strategic partnership", "agree" }:as "w",
+  action = function(m, s) s:mention { type = "HIT", start = m.start, stop = m.stop, key = m.w } end }
+rule { name = "lemma", phase = "entities", pattern = p.lemma "sign",
+  action = function(m, s) s:mention { type = "SIGN", start = m.start, stop = m.stop } end }
+rule { name = "pair", phase = "relations",
+  pattern = p.ent "COUNTRY":as "a" * p.gap(3) * p.word "and" * p.ent "COUNTRY":as "b"
+    * p.gap(4) * p.lemma { "agree", "pledge" },
+  action = function(m, s) s:relate("PAIR", { a = m.a, b = m.b }, { stage = "intent" }) end }
+rule { name = "found", phase = "relations", pattern = p.find(p.word "navy" * p.ent "COUNTRY":as "c"),
+  action = function(m, s) s:relate("NAVY", { c = m.c }) end }
+rule { name = "plain", phase = "relations",
+  pattern = p.ent "COUNTRY":as "x" * lpeg.P "'s" * p.tok:as "what",
+  action = function(m, s) s:relate("OWNS", { x = m.x }, { what = m.what }) end }
+]]))
+
+  it("match words and phrases case- and diacritic-insensitively, whole words only", function()
+    local d = run(e, "A STRATEGIC Partnership. They agree. Agreement is not agree-d.")
+    -- the capture keeps the text as written
+    assert.same({ "STRATEGIC Partnership", "agree", "agree" }, keys(d.mlist))
+  end)
+
+  it("match inflected forms with lemma", function()
+    local d = run(e, "They signed it; she signs; signing is done; the sign-off.")
+    local got = {}
+    for _, m in ipairs(d.mlist) do if m.type == "SIGN" then got[#got + 1] = m.text end end
+    assert.same({ "signed", "signs", "signing", "sign" }, got)
+  end)
+
+  it("give the longest gazetteer match and capture mentions", function()
+    local d = run(e, "South Korea and Malaysia agreed.")
+    assert.same({ "KOR", "MYS" }, keys(d.mlist))
+    assert.equal("South Korea", d.mlist[1].text)
+    assert.equal(1, #d.relations)
+    assert.equal("KOR", d.relations[1].args.a.key)
+    assert.equal("MYS", d.relations[1].args.b.key)
+  end)
+
+  it("make gaps lazy, so the rest of the pattern decides", function()
+    local d = run(e, "Malaysia, he said and Italy quietly and firmly pledged support.")
+    assert.equal(1, #d.relations)
+    d = run(e, "Malaysia and then many more words and Italy agreed.")
+    assert.equal(0, #d.relations) -- too far apart for gap(3)
+  end)
+
+  it("find a pattern anywhere ahead", function()
+    local d = run(e, "Officials from the navy Bangladesh spoke.")
+    local navy = {}
+    for _, r in ipairs(d.relations) do if r.type == "NAVY" then navy[#navy + 1] = r end end
+    assert.equal(1, #navy)
+    assert.equal("BGD", navy[1].args.c.key)
+  end)
+
+  it("compose with plain LPeg", function()
+    local d = run(e, "Italy's navy is large.")
+    local owns
+    for _, r in ipairs(d.relations) do if r.type == "OWNS" then owns = r end end
+    assert.equal("ITA", owns.args.x.key)
+    assert.equal("navy", owns.attrs.what)
+  end)
+
+  it("record provenance on mentions and relations", function()
+    local d = run(e, "Malaysia and Italy agreed.")
+    local r = d.relations[1]
+    assert.equal("pair", r.rule)
+    assert.truthy(r.file:find("rules.lua$"))
+    assert.equal(0, r.start)
+    assert.equal(#"Malaysia and Italy agreed", r.stop)
+    assert.equal("countries", d.mlist[1].rule)
+  end)
+end)
+
+describe("phases, overlap and prefilters", function()
+  it("keep the higher priority, then the longer mention", function()
+    local e = assert(pack([[
+rule { name = "short", phase = "entities", priority = 1, pattern = p.word "Korea",
+  action = function(m, s) s:mention { type = "X", start = m.start, stop = m.stop, key = "short" } end }
+rule { name = "long", phase = "entities", pattern = p.word "South Korea",
+  action = function(m, s) s:mention { type = "X", start = m.start, stop = m.stop, key = "long" } end }
+rule { name = "kept", phase = "entities", overlap = "keep", pattern = p.word "Korea",
+  action = function(m, s) s:mention { type = "X", start = m.start, stop = m.stop, key = "kept" } end }
+]]))
+    local d = run(e, "South Korea.")
+    assert.same({ "short", "kept" }, keys(d.mlist))
+  end)
+
+  it("let an organisation supersede countries inside it", function()
+    local e = assert(pack(COUNTRIES .. [[
+rule { name = "org", phase = "entities", supersedes = { "COUNTRY" },
+  pattern = p.ent "COUNTRY" * p.word "Aerospace",
+  action = function(m, s) s:mention { type = "ORG", start = m.start, stop = m.stop } end }
+]]))
+    local d = run(e, "Korea Aerospace and Italy.")
+    local live = {}
+    for _, m in ipairs(d.mlist) do if not m.removed then live[#live + 1] = m.type .. ":" .. m.text end end
+    table.sort(live)
+    assert.same({ "COUNTRY:Italy", "ORG:Korea Aerospace" }, live)
+  end)
+
+  it("skip sentences that cannot match", function()
+    local e = assert(pack(COUNTRIES .. [[
+rule { name = "two", phase = "relations", needs = { COUNTRY = 2 }, pattern = p.tok,
+  action = function(_, s) s.d.focus.seen = (s.d.focus.seen or 0) + 1 end }
+]]))
+    local d = run(e, "Malaysia alone. Malaysia and Italy.")
+    assert.equal(4, d.focus.seen) -- the four tokens of the second sentence only
+  end)
+
+  it("run phases in order whatever the file order", function()
+    local e = assert(pack([[
+rule { name = "late", phase = "document", run = function(d) d.focus.order = (d.focus.order or "") .. "D" end }
+rule { name = "early", phase = "tokens", run = function(d) d.focus.order = (d.focus.order or "") .. "T" end }
+]]))
+    assert.equal("TD", run(e, "x").focus.order)
+  end)
+end)
+
+describe("failures and budgets", function()
+  it("record a failing rule and go on with the others", function()
+    local e = assert(pack(COUNTRIES .. [[
+rule { name = "boom", phase = "entities", pattern = p.ent "COUNTRY",
+  action = function() error("kaboom") end }
+rule { name = "after", phase = "document", run = function(d) d.focus.after = true end }
+]]))
+    local d = run(e, "Hello Italy.")
+    assert.equal(1, #d.failures)
+    assert.equal("boom", d.failures[1].rule)
+    assert.equal(6, d.failures[1].offset)
+    assert.truthy(d.failures[1].message:find("kaboom", 1, true))
+    assert.is_true(d.focus.after)
+  end)
+
+  it("stop an endless rule at its instruction budget, even inside pcall", function()
+    local e = assert(pack([[
+rule { name = "spin", budget = 100000, run = function()
+  while true do pcall(function() while true do end end) end
+end }
+]]))
+    local d = run(e, "x")
+    assert.equal(1, #d.failures)
+    assert.equal("instruction budget of 100000 exceeded", d.failures[1].message)
+  end)
+
+  it("stop a rule at its memory budget", function()
+    local e = assert(pack([[
+rule { name = "hog", run = function()
+  local t = {}
+  for i = 1, 1e9 do t[i] = ("x"):rep(100) .. i end
+end }
+]]))
+    e.memory = 8 * 1024 * 1024
+    local d = run(e, "x")
+    assert.equal(1, #d.failures)
+    assert.truthy(d.failures[1].message:find("not enough memory", 1, true))
+  end)
+
+  it("expire sentence views after the rule moves on", function()
+    local e = assert(pack(COUNTRIES .. [[
+local kept
+rule { name = "keep", phase = "entities", pattern = p.ent "COUNTRY", action = function(_, s) kept = s end }
+rule { name = "use", phase = "document", run = function() return kept:mentions() end }
+]]))
+    local d = run(e, "Italy.")
+    assert.equal("use", d.failures[1].rule)
+    assert.truthy(d.failures[1].message:find("expired sentence", 1, true))
+  end)
+end)
+
+describe("traces", function()
+  it("say where a pattern stopped", function()
+    local e = assert(pack(COUNTRIES .. [[
+rule { name = "pair", phase = "relations", pattern = p.ent "COUNTRY" * p.word "and" * p.ent "COUNTRY"
+  * p.gap(2) * p.lemma "agree", action = function(m, s) s:relate("P", { x = m[1] }) end }
+]]))
+    local doc = core.make_document { text = "Malaysia and Italy disagreed today.", name = "t" }
+    local recs = e:trace("pair", doc)
+    assert.equal("no match", recs[1].status)
+    assert.equal("Malaysia and Italy", recs[1].near)
+    assert.equal("disagreed", recs[1].next)
+  end)
+end)
+
+describe("results", function()
+  it("pack mentions and relations for the store, with thread keys", function()
+    local e = assert(pack(COUNTRIES .. [[
+rule { name = "pair", phase = "relations", pattern = p.ent "COUNTRY":as "a" * p.word "and"
+  * p.ent "COUNTRY":as "b", action = function(m, s)
+    s:relate("COOPERATION", { a = m.a, b = m.b }, { stage = "talks", sectors = { "defence" } }) end }
+]]))
+    local d = run(e, "Italy and Malaysia.")
+    local res = e:result(d)
+    assert.equal(2, #res.mentions)
+    assert.equal(1, #res.relations)
+    local r = res.relations[1]
+    assert.equal("COOPERATION:ITA|MYS", r.thread)
+    assert.equal('{"sectors":["defence"]}', r.attrs)
+    assert.equal(1, r.args[1].mention)
+    local packed = core.pack_result(res, 7, "abc")
+    assert.same({ 2, 1, 0 }, { packed:counts() })
+  end)
+end)

@@ -300,6 +300,8 @@ int luaopen_entente_core(lua_State *L) {
     merge(L);
     luaopen_entente_pool(L);
     merge(L);
+    luaopen_entente_repl(L);
+    merge(L);
     luaL_setfuncs(L, sys_funcs, 0);
     lua_pushliteral(L, ENTENTE_VERSION);
     lua_setfield(L, -2, "version");

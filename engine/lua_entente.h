@@ -116,5 +116,7 @@ int luaopen_entente_match(lua_State *L);
 int luaopen_entente_result(lua_State *L);
 int luaopen_entente_pool(lua_State *L);
 int luaopen_entente_core(lua_State *L);
+/* The line editor and Ctrl-C around evaluation, for `entente repl` (repl.c). */
+int luaopen_entente_repl(lua_State *L);
 
 #endif

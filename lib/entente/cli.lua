@@ -67,7 +67,8 @@ end
 -- Commands
 
 local COMMANDS = {}
-local ORDER = { "ingest", "extract", "explain", "test", "run", "query", "search", "stats", "help" }
+local ORDER = { "ingest", "extract", "explain", "test", "run", "query", "search", "stats", "repl",
+  "help" }
 
 COMMANDS.ingest = {
   summary = "Add .txt, .md (front matter) and .jsonl files or folders to the database.",
@@ -307,6 +308,13 @@ COMMANDS.help = {
     if c.parser then say(c.parser():get_help(), "\n") else say(c.usage) end
     return 0
   end,
+}
+
+-- the interactive shell lives in entente.repl (loaded when used)
+COMMANDS.repl = {
+  summary = "Interactive Lua shell over the corpus: completion, history, :try, :why, :extract.",
+  parser = function() return require("entente.repl").parser(common) end,
+  run = function(a) return require("entente.repl").main(a) end,
 }
 
 -- extract, test and explain live in entente.commands

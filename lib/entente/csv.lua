@@ -1,0 +1,57 @@
+--- entente.csv: CSV (RFC 4180) and TSV output.
+--
+-- CSV: fields with a comma, quote, CR or LF are quoted and quotes doubled
+-- (entente.fmt), records end with CRLF. TSV (for event data, as CAMEO
+-- datasets are distributed): tabs and line breaks inside a field become
+-- spaces, records end with LF. Both repair invalid UTF-8.
+local fmt = require "entente.fmt"
+local json = require "entente.json"
+
+local M = {}
+
+local function cell(v)
+  if v == nil then return nil end
+  if type(v) == "table" then v = table.concat(v, "; ") end
+  return json.valid_utf8(tostring(v))
+end
+
+--- csv.encode(columns, rows): rows are arrays, or tables keyed by column name.
+function M.encode(cols, rows)
+  local out = { fmt.csv_row(cols) }
+  for _, r in ipairs(rows) do
+    local vals = {}
+    for i, c in ipairs(cols) do
+      local v = r[c]
+      if v == nil then v = r[i] end
+      vals[i] = cell(v)
+    end
+    out[#out + 1] = fmt.csv_row(vals, #cols)
+  end
+  return table.concat(out, "\r\n") .. "\r\n"
+end
+
+local function tsv_field(v)
+  v = cell(v)
+  if v == nil then return "" end
+  return (v:gsub("[\t\r\n]+", " "))
+end
+
+--- csv.tsv(columns, rows): tab-separated values with a header line.
+function M.tsv(cols, rows)
+  local out = {}
+  local head = {}
+  for i, c in ipairs(cols) do head[i] = tsv_field(c) end
+  out[1] = table.concat(head, "\t")
+  for _, r in ipairs(rows) do
+    local vals = {}
+    for i, c in ipairs(cols) do
+      local v = r[c]
+      if v == nil then v = r[i] end
+      vals[i] = tsv_field(v)
+    end
+    out[#out + 1] = table.concat(vals, "\t")
+  end
+  return table.concat(out, "\n") .. "\n"
+end
+
+return M

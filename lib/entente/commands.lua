@@ -394,7 +394,9 @@ M.test = {
     local paint = painter(core.isatty(1))
     local passed, failed, without = 0, 0, {}
     for _, rule in ipairs(e.rules) do
-      local rfile = core.realpath(rule.file) or rule.file
+      -- rule files under entente's home are recorded relative to it
+      local rfile = core.realpath(rule.file) or core.realpath(core.home .. "/" .. rule.file)
+        or rule.file
       if not select_files or select_files[rfile] then
         local exs = rule.examples or {}
         if #exs == 0 then without[#without + 1] = rule end

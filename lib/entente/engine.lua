@@ -166,10 +166,15 @@ end
 ---------------------------------------------------------------------------
 -- Loading a rule pack
 
+-- The file and line of the caller at level. Files under entente's home
+-- are given relative to it (scripts/rules/50-cooperation.lua), so that
+-- provenance stored in a database does not depend on where entente lives.
 local function where(level)
   local info = debug.getinfo(level, "Sl")
-  local src = info and info.source or "?"
-  return (src:gsub("^@", "")), info and info.currentline or 0
+  local src = (info and info.source or "?"):gsub("^@", "")
+  local home = core.home:gsub("/+$", "") .. "/"
+  if src:sub(1, #home) == home then src = src:sub(#home + 1) end
+  return src, info and info.currentline or 0
 end
 
 -- Validate a rule spec; raises "file:line: rule 'name': ..." on the first problem.
@@ -239,7 +244,10 @@ function Engine:file_env()
     r.priority = r.priority or 0
     r.overlap = r.overlap or "priority"
     r.budget = r.budget or e.budget
-    if r.pattern then r.compiled = lpeg.Ct(r.pattern) * lpeg.Cp() end
+    if r.pattern then
+      r.compiled = lpeg.Ct(r.pattern) * lpeg.Cp() -- anchored, for traces
+      r.search = e.p.search(r.pattern)           -- scanning, for runs
+    end
     if r.needs then
       r.needs_ids = {}
       for t, n in pairs(r.needs) do r.needs_ids[#r.needs_ids + 1] = { e:type_id(t), n, t } end
@@ -597,36 +605,61 @@ local function passes(e, rule, s0, s1)
   return true
 end
 
+-- The match table of a match of rule's pattern over [m_start, m_end).
+local function finish_match(e, caps, m_start, m_end)
+  m_start = caps._start and (caps._start) or m_start
+  -- the match starts at its first token, after any whitespace
+  local tk = e.matcher:token_at(m_start)
+  if tk then
+    local ts = e.matcher:token(tk)
+    if ts < m_end then m_start = ts end
+  end
+  caps._start = nil
+  caps.start, caps.stop = m_start, m_end
+  caps.text = e.matcher:range_text(m_start, m_end)
+  return caps
+end
+
 -- Apply a pattern rule to the current range; calls found(m) for each
--- match; trace (optional) records the furthest offset of failed attempts.
+-- match. Matches do not overlap: the search resumes where a match ended.
+-- Without a trace the search loop runs inside LPeg (one lpeg.match call
+-- per match); with trace(from, furthest) every token start is tried from
+-- Lua so that the furthest point of each failed attempt can be reported.
 local function scan(e, rule, subject, base, found, trace)
+  if not trace then
+    local pos, n = 1, #subject
+    while pos <= n do
+      local s_pos, caps, e_pos = lpeg.match(rule.search, subject, pos)
+      if not s_pos then break end
+      if caps._start then caps._start = base + caps._start - 1 end
+      found(finish_match(e, caps, base + s_pos - 1, base + e_pos - 1))
+      if e_pos > s_pos then
+        pos = e_pos
+      else -- an empty match: move past the token it sits on
+        local k = e.matcher:token_at(base + s_pos - 1)
+        if not k then break end
+        local _, t1 = e.matcher:token(k)
+        pos = t1 - base + 1
+      end
+    end
+    return
+  end
   local first, stop = e.matcher:token_range()
   local last = base
-  local k = first
-  while k < stop do
+  for k = first, stop - 1 do
     local t0 = e.matcher:token(k)
     if t0 >= last then
       e.matcher:furthest(true)
       local caps, pos = lpeg.match(rule.compiled, subject, t0 - base + 1)
       if caps then
         local m_end = base + pos - 1
-        local m_start = caps._start and (base + caps._start - 1) or t0
-        -- the match starts at its first token, after any whitespace
-        local tk = e.matcher:token_at(m_start)
-        if tk then
-          local ts = e.matcher:token(tk)
-          if ts < m_end then m_start = ts end
-        end
-        caps._start = nil
-        caps.start, caps.stop = m_start, m_end
-        caps.text = e.matcher:range_text(m_start, m_end)
-        found(caps)
+        if caps._start then caps._start = base + caps._start - 1 end
+        found(finish_match(e, caps, t0, m_end))
         if m_end > t0 then last = m_end end
-      elseif trace then
+      else
         trace(t0, e.matcher:furthest())
       end
     end
-    k = k + 1
   end
 end
 

@@ -244,6 +244,13 @@ function M.new(matcher, type_id)
 
   p.as = M.as
   p.lpeg = lpeg
+
+  --- The search form of a rule's pattern, used by the engine: from a
+  -- position, skip tokens until x matches, and return the subject position
+  -- where the match began, the table of its captures and where it ended.
+  function p.search(x)
+    return P { plain_mul(plain_mul(Cp(), lpeg.Ct(P(x))), Cp()) + plain_mul(skip, V(1)) }
+  end
   return p
 end
 

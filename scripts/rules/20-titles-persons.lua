@@ -61,6 +61,11 @@ rule {
 ---------------------------------------------------------------------------
 -- Name tokens
 
+-- reporting verbs: "Anders Berg said", "..., said Anders Berg"
+local SAY = {}
+for w in ("said says told added noted stated stressed explained argued warned announced confirmed "
+  .. "emphasised emphasized remarked insisted wrote"):gmatch("%S+") do SAY[w] = true end
+
 local PARTICLES = { bin = true, binti = true, bint = true, ibn = true, di = true, da = true, de = true,
   del = true, della = true, dos = true, ["do"] = true, du = true, van = true, von = true, der = true,
   den = true, al = true, el = true, la = true, le = true, ter = true, y = true, a = true }
@@ -90,7 +95,9 @@ for w in ([[authority agency council committee commission systems system industr
   corporation corp inc ltd limited dynamics electric affairs delegate armaments procurement administration
   directorate department office bureau institute university bank fund board service services forces
   force aviation aerospace shipyard shipyards marine maritime naval technologies technology holdings
-  international global news agency times post daily herald tribune journal]]):gmatch("%S+") do
+  international global news agency times post daily herald tribune journal
+  command fleet division brigade regiment battalion squadron corps base headquarters centre center
+  unit college academy school port harbour airport]]):gmatch("%S+") do
   STOP[w] = true
 end
 C.NAME_STOP = STOP
@@ -164,6 +171,10 @@ local function name_run(d, t, i, min)
       j = j + 1
     elseif last and PARTICLES[k.text] and t[j + 1] and is_name_word(t[j + 1]) then
       j = j + 1
+    elseif last and PARTICLES[k.text] and t[j + 1] and PARTICLES[t[j + 1].text] and t[j + 2]
+      and is_name_word(t[j + 2]) then
+      -- two particles: "van der", "de la", "von der"
+      j = j + 2
     else
       break
     end
@@ -246,6 +257,60 @@ local function chain_attrs(d, chain)
   return attrs
 end
 
+-- No COUNTRY, ORG, PLACE or REGION mention inside a span (a name is none of these).
+local function no_entity(d, a, b)
+  return d:mentions { type = { "COUNTRY", "ORG", "PLACE", "REGION" }, within = { a, b } }[1] == nil
+end
+C.no_entity = no_entity
+
+-- The complement of an office between the title and the name: "to <Country>",
+-- "for <office words>", "of <Country>" ("Ambassador to South Africa",
+-- "State Secretary for Defence", "Minister of State for Defence Affairs").
+-- Returns the offset where the complement ends (off itself when there is none).
+local COMPLEMENT_PREP = { of = true, ["for"] = true, to = true }
+local function complement_end(d, t, off)
+  local i = tok_from(t, off)
+  local k = t[i]
+  local last = off
+  -- office words glued to the title ("... for Defence Affairs")
+  local prep_needed = true
+  while k do
+    if prep_needed and COMPLEMENT_PREP[k.text] then
+      i = i + 1
+      if t[i] and t[i].text == "the" then i = i + 1 end
+      prep_needed = false
+    end
+    local c = t[i] and starts_entity(d, t[i].start, { "COUNTRY" })
+    if t[i] and starts_entity(d, t[i].start, { "TITLE" }) then
+      break -- the chain goes on ("Prime Minister Datuk Seri ...")
+    elseif c then
+      last = c.stop
+      i = tok_from(t, c.stop)
+    elseif t[i] and t[i].kind == "word" and t[i].cap and STOP[fold(t[i].text)] and not prep_needed then
+      last = t[i].stop
+      i = i + 1
+    elseif t[i] and t[i].kind == "word" and t[i].cap and STOP[fold(t[i].text)] and i == tok_from(t, off)
+      and not SAY[t[i].text] then
+      -- "Minister of State for Defence Affairs": a word glued to the title
+      last = t[i].stop
+      i = i + 1
+    else
+      break
+    end
+    k = t[i]
+    if k and COMPLEMENT_PREP[k.text] then prep_needed = true end
+  end
+  return last
+end
+
+-- Is the token after index l a place where an apposition ends (a comma, a
+-- full stop, a bracket, a reporting verb, the end of the text)?
+local function appos_closes(t, l)
+  local n = t[l + 1]
+  return n == nil or n.text == "," or n.text == "." or n.text == ";" or n.text == ")"
+    or n.text == "(" or SAY[n.text] ~= nil
+end
+
 rule {
   name = "person.after_title",
   phase = "entities",
@@ -255,14 +320,22 @@ rule {
     local t = tokens_of(d)
     local seen = {}
     for _, tm in ipairs(d:mentions { type = "TITLE" }) do
-      local after = tm.stop
-      local of = d.text:sub(tm.stop + 1, tm.stop + 8):match("^%s+of%s+")
-      if of then
-        local cm = starts_entity(d, tm.stop + #of, { "COUNTRY" })
-        if cm then after = cm.stop end
-      end
+      local after = complement_end(d, t, tm.stop)
       local i = tok_from(t, after)
       local k = t[i]
+      -- "India's Ambassador to Armenia, Rohit Verma, said": title, comma, a name of two or
+      -- more tokens closed by a comma, a full stop or a reporting verb
+      if k and k.text == "," and t[i + 1] and not seen[t[i + 1].start]
+        and not starts_entity(d, t[i + 1].start, { "TITLE" }) then
+        local f, l = name_run(d, t, i + 1, 2)
+        if f and appos_closes(t, l) and no_entity(d, t[f].start, t[l].stop) then
+          local chain = title_chain(d, tm.stop)
+          if #chain > 0 then
+            seen[t[f].start] = true
+            add_person(d, t[f].start, t[l].stop, chain_attrs(d, chain))
+          end
+        end
+      end
       -- skip a dot or a comma-before-honorific between title and name
       if k and (k.text == ".") then i = i + 1; k = t[i] end
       if k and not seen[k.start] and d.text:sub(after + 1, k.start):match("^%.?[ \t]*$") then
@@ -271,6 +344,11 @@ rule {
           -- strip=no honorifics (Tengku, Syed) start the name itself
           local a = k.start
           local chain = title_chain(d, a)
+          if #chain == 0 and after ~= tm.stop then
+            -- a complement stands between title and name: "Ambassador to Chile Ana Ruiz"
+            chain = title_chain(d, tm.stop)
+            chain.country = chain.country or C.country_after(d, tm.stop)
+          end
           local last_t = chain[#chain]
           if last_t and last_t.attrs.strip_no then a = last_t.start; table.remove(chain) end
           local only_hon = true
@@ -305,6 +383,16 @@ rule {
     { "Korea's ambassador Kim Min-jun and Prime Minister of India Arjun Rao spoke.",
       mentions = { { "PERSON", "Kim Min-jun", country = "KOR", title = "Ambassador" },
         { "PERSON", "Arjun Rao", country = "IND" } } },
+    -- a complement between title and name, and a title set off by commas
+    { "Spanish Ambassador to Peru Lucia Moreno Vidal and Brazil's defence minister, Joao Pereira Souza, "
+      .. "toured the yard with State Secretary for Defence Affairs Jens Ostberg.",
+      mentions = { { "PERSON", "Lucia Moreno Vidal", country = "ESP", title = "Ambassador" },
+        { "PERSON", "Joao Pereira Souza", country = "BRA", title = "Defence Minister" },
+        { "PERSON", "Jens Ostberg", title = "State Secretary" } },
+      absent = { { "PERSON", "Peru Lucia Moreno Vidal" } } },
+    { "The Defence Minister, Malaysia and Japan agreed. Prime Minister Datuk Seri Lim Wei Ming spoke.",
+      mentions = { { "PERSON", "Lim Wei Ming" } },
+      absent = { { "PERSON", "Malaysia" }, { "PERSON", "Seri Lim Wei Ming" } } },
   },
 }
 
@@ -352,10 +440,150 @@ rule {
   },
 }
 
+-- Roles written in lower case, as news does for company and civil-service jobs
+-- that are not formal titles: "executive", "head of naval business", "deputy
+-- governor", "counterpart". ROLE holds the head nouns; ROLE_MOD the words that
+-- may stand before them ("chief executive", "a deputy head").
+local ROLE = {}
+for w in ([[head executive director chief governor chairman chairwoman chair president manager
+  spokesperson spokesman spokeswoman envoy counterpart commander officer secretary minister
+  ambassador representative adviser advisor founder boss]]):gmatch("%S+") do ROLE[w] = true end
+local ROLE_MOD = {}
+for w in ([[deputy vice chief senior executive managing general acting former regional country
+  assistant joint interim group programme program technical commercial]]):gmatch("%S+") do
+  ROLE_MOD[w] = true
+end
+-- words that may fill "head of ... <Name>" between the role and the name
+local ROLE_FILL = { of = true, ["for"] = true, at = true, the = true, ["and"] = true, ["'s"] = true }
+
+-- the title a role gives: the office a TITLE mention there normalises to, or the words
+-- themselves capitalised ("deputy head" -> "Deputy Head"); none for "counterpart"
+local function role_title(d, a, b)
+  local tm = d:mentions { type = "TITLE", within = { a, b } }[1]
+  if tm then return tm.attrs.normal end
+  local words = d.text:sub(a + 1, b)
+  if words:match("counterpart") then return nil end
+  return (words:gsub("(%a)(%a*)", function(x, y) return x:upper() .. y end))
+end
+
+-- The country (and organisation) of the one whose role it is: "Naval Group executive",
+-- "Saab's head of ...", "his Danish counterpart".
+local function role_owner(d, a)
+  local country = C.country_before(d, a)
+  local org
+  for _, o in ipairs(d:mentions { type = "ORG", within = { math.max(0, a - 80), a } }) do
+    local between = d.text:sub(o.stop + 1, a)
+    if between:match("^%s*$") or between:match("^['\226\128\153]s%s*$") then org = o end
+  end
+  if org then country = country or org.attrs.country end
+  return country, org and org.key
+end
+
+-- A name of two or more tokens at token i that ends before a non-name word and holds no
+-- other entity. Returns first, last index.
+local function clean_name(d, t, i)
+  local f, l = name_run(d, t, i, 2)
+  if not f then return nil end
+  local n = t[l + 1]
+  -- the run stopped at an office or organisation word ("Western Fleet Command"): not a name
+  if n and n.kind == "word" and n.cap and gap_ok(d, t[l].stop, n.start) then return nil end
+  if not no_entity(d, t[f].start, t[l].stop) then return nil end
+  if d:mentions { type = "PERSON", within = { t[f].start, t[l].stop } }[1] then return nil end
+  return f, l
+end
+
+rule {
+  name = "person.role_noun",
+  phase = "entities",
+  description = "Names next to a lower-case role: 'Acme executive Jane Roe', 'Jane Roe, deputy head of X', "
+    .. "'led by Jane Roe'.",
+  run = function(d)
+    local t = tokens_of(d)
+    for r = 1, #t do
+      local k = t[r]
+      if k.kind == "word" and not k.cap and ROLE[k.text] then
+        -- the role's first word: modifiers before the head ("chief executive", "deputy head")
+        local r0 = r
+        while r0 > 1 and t[r0 - 1].kind == "word" and not t[r0 - 1].cap and ROLE_MOD[t[r0 - 1].text] do
+          r0 = r0 - 1
+        end
+        -- 1. role, then the name: "Acme executive Jane Roe", "Acme's head of naval
+        -- business Jane Roe", "his Danish counterpart, Jane Roe,"
+        local j = r + 1
+        if t[j] and (t[j].text == "of" or t[j].text == "for" or t[j].text == "at") then
+          -- a short complement of lower-case words, organisations and possessives
+          local n = 0
+          while t[j] and n < 6 and (ROLE_FILL[t[j].text] or (t[j].kind == "word" and not t[j].cap)
+            or starts_entity(d, t[j].start, { "ORG", "COUNTRY" })) do
+            local e = starts_entity(d, t[j].start, { "ORG", "COUNTRY" })
+            j = e and tok_from(t, e.stop) or j + 1
+            n = n + 1
+          end
+        end
+        local comma = t[j] and t[j].text == ","
+        if comma then j = j + 1 end
+        local f, l
+        if t[j] and gap_ok(d, t[j - 1].stop, t[j].start) then f, l = clean_name(d, t, j) end
+        if f and comma and not appos_closes(t, l) then f = nil end
+        if f then
+          local country, org = role_owner(d, t[r0].start)
+          add_person(d, t[f].start, t[l].stop,
+            { title = role_title(d, t[r0].start, k.stop), country = country, org = org })
+        elseif r0 > 2 then
+          -- 2. the name, a comma, the role: "Jane Roe, a deputy head of X", "Jane Roe, head of
+          -- Acme's business", followed by of/for/at or the end of the clause
+          local b = r0 - 1
+          if t[b].text == "a" or t[b].text == "an" or t[b].text == "the" then b = b - 1 end
+          local nxt = t[r + 1]
+          local closes = nxt == nil or nxt.text == "of" or nxt.text == "for" or nxt.text == "at"
+            or nxt.text == "," or nxt.text == "."
+          if b > 1 and t[b].text == "," and closes and k.text ~= "counterpart" then
+            -- walk back over the name tokens before the comma
+            local e = b - 1
+            local i = e
+            while i >= 1 and (is_name_word(t[i]) or PARTICLES[t[i].text] or t[i].text == "-")
+              and (i == e or gap_ok(d, t[i].stop, t[i + 1].start) or t[i + 1].start == t[i].stop) do
+              i = i - 1
+            end
+            i = i + 1
+            while i <= e and not is_name_word(t[i]) do i = i + 1 end
+            local before = t[i - 1]
+            -- the name is not the end of a longer capitalised phrase
+            local free = before == nil or not (before.kind == "word" and before.cap)
+              or C.sentence_initial(d, t[i].start)
+            if i <= e and free then
+              local f2, l2 = clean_name(d, t, i)
+              if f2 and l2 == e then
+                local tail_country = C.country_after(d, k.stop)
+                add_person(d, t[f2].start, t[l2].stop,
+                  { title = role_title(d, t[r0].start, k.stop), country = tail_country })
+              end
+            end
+          end
+        end
+      elseif (k.text == "led" or k.text == "headed" or k.text == "chaired") and t[r + 1]
+        and t[r + 1].text == "by" and t[r + 2] then
+        -- 3. "a delegation led by Jane Roe"
+        local f, l = clean_name(d, t, r + 2)
+        if f then add_person(d, t[f].start, t[l].stop, {}) end
+      end
+    end
+  end,
+  examples = {
+    { "Talks with Nordvik executive Hanna Lind and the firm's head of naval sales Olaf Berg went on.",
+      mentions = { { "PERSON", "Hanna Lind", title = "Executive" }, { "PERSON", "Olaf Berg" } } },
+    { "Ruiz met his Chilean counterpart, Tomas Araya Soto, and Kemal Aydin, a deputy head of the agency.",
+      mentions = { { "PERSON", "Tomas Araya Soto", country = "CHL" },
+        { "PERSON", "Kemal Aydin", title = "Deputy Head" } } },
+    { "The team, led by Petra Novakova, met the chief executive of Nordic Marine Systems in Oslo.",
+      mentions = { { "PERSON", "Petra Novakova" } },
+      absent = { { "PERSON", "Nordic Marine" }, { "PERSON", "Marine Systems" } } },
+    { "The Navy, the commander of Western Fleet Command, and the head of the European Union spoke.",
+      absent = { { "PERSON" } } },
+  },
+}
+
 -- "Anders Berg said": a subject of a reporting verb that looks like a name.
-local SAY = {}
-for w in ("said says told added noted stated stressed explained argued warned announced confirmed "
-  .. "emphasised emphasized remarked insisted wrote"):gmatch("%S+") do SAY[w] = true end
 
 rule {
   name = "person.says",

@@ -133,6 +133,14 @@ for w in ([[the a an this that in on at for from with by to of and or but as aft
   such no not under according today yesterday earlier later last next its their his her our
   he she it they we]]):gmatch("%S+") do LEAD_STOP[w] = true end
 
+-- does an ORG or COUNTRY mention start at offset?
+local function starts_known(d, off)
+  for _, m in ipairs(d:mentions { type = { "ORG", "COUNTRY" }, within = { off, off + 120 } }) do
+    if m.start == off then return true end
+  end
+  return false
+end
+
 -- Capitalised tokens (with connectors) ending at token index j; returns the
 -- first index. Stops at titles, persons and sentence-initial function words.
 local function cap_run_back(d, t, j, max)
@@ -146,6 +154,9 @@ local function cap_run_back(d, t, j, max)
       n = n + 1
       i = i - 1
     elseif CONNECT[fold(k.text)] and i < j and i > 1 and (t[i - 1].cap or t[i - 1].upper)
+      -- "and" before a known organisation or a country joins two names, not one
+      -- ("the Ministry of Defence and Turkish Aerospace Industries")
+      and not ((k.text == "and" or k.text == "&") and starts_known(d, t[i + 1].start))
       and not d:mentions { type = "ORG", within = { t[i - 1].start, t[i - 1].stop } }[1]
       and not d:mentions { type = "ORG", within = { t[i - 1].start - 1, t[i - 1].stop } }[1]
       and not ORG_END(d, t[i - 1].stop)
@@ -333,6 +344,10 @@ rule {
     local suf = fold(m.suffix)
     -- a company suffix is written with a capital: "Italian group" is not a company
     if not m.suffix:match("^%u") then return end
+    -- an office that ends in a suffix word ("President of Defence Industries") is a title
+    for _, tm in ipairs(d:mentions { type = "TITLE", within = { a, b } }) do
+      if tm.stop == b then return end
+    end
     local inside = d:mentions { type = "ORG", within = { a, b } }
     if #inside > 0 then
       local o = inside[1]
@@ -355,6 +370,11 @@ rule {
     { "The frigates come from Karadeniz Tersane Sdn Bhd and Nordvik Marine Systems AB.",
       mentions = { { "ORG", "Karadeniz Tersane Sdn Bhd", country = "MYS", kind = "company" },
         { "ORG", "Nordvik Marine Systems AB", country = "SWE" } } },
+    -- two organisations joined by "and"; an office whose last word is a suffix word
+    { "A deal between the Ministry of Defence and Turkish Aerospace Industries was hailed by the "
+      .. "President of Defence Industries.",
+      absent = { { "ORG", "Ministry of Defence and Turkish Aerospace Industries" },
+        { "ORG", "President of Defence Industries" } } },
   },
 }
 
@@ -437,6 +457,11 @@ local SERVICES = { "Air Force", "Navy", "Army", "Armed Forces", "Coast Guard", "
   "Air and Space Force", "Space Force", "National Guard", "Special Forces", "Naval Infantry",
   "Air Force and Air Defence", "Armed Forces Logistics Command" }
 
+-- last words of a unit inside a service ("Logistics Command", "Training Centre")
+local UNIT = {}
+for w in ([[command headquarters centre center school academy college agency division fleet
+  directorate]]):gmatch("%S+") do UNIT[w] = true end
+
 rule {
   name = "org.military",
   phase = "entities",
@@ -447,15 +472,35 @@ rule {
     local d = s.d
     if not m.svc:match("^%u") then return end
     if d.text:sub(m.c.stop + 1, m.c.stop + 3):match("^['\226]") then return end -- "Italy's Navy"
-    for _, o in ipairs(d:mentions { type = "ORG", within = { m.start, m.stop } }) do
-      if o.start == m.start and o.stop == m.stop then return end
+    -- "French Armed Forces Minister X": the service is part of an office, not an organisation
+    for _, tm in ipairs(d:mentions { type = "TITLE", within = { m.start, m.stop + 60 } }) do
+      if tm.start < m.stop and tm.stop > m.stop then return end
     end
-    add_org(d, m.start, m.stop, { kind = "military", country = m.c.key })
+    -- a unit of the service: "Ruritanian Navy Logistics Command", "... Air Force Training Centre"
+    local b = m.stop
+    local t = C.tokens_of(d)
+    local i = C.tok_from(t, b)
+    local j = i
+    while t[j] and t[j].cap and t[j].kind == "word" and j - i < 4 and t[j].start == b + 1 do
+      b = t[j].stop
+      j = j + 1
+    end
+    if j > i and not (UNIT[fold(t[j - 1].text)] and not d:mentions { type = { "PERSON", "TITLE", "ORG" },
+      within = { m.stop, b } }[1]) then
+      b = m.stop
+    end
+    for _, o in ipairs(d:mentions { type = "ORG", within = { m.start, b } }) do
+      if o.start == m.start and o.stop == b then return end
+    end
+    add_org(d, m.start, b, { kind = "military", country = m.c.key })
   end,
   examples = {
     { "The Ruritanian Navy trained with the Royal Thai Air Force and the Kenyan Army.",
       mentions = { { "ORG", "Royal Thai Air Force", country = "THA", kind = "military" },
         { "ORG", "Kenyan Army", country = "KEN" } },
       absent = { { "COUNTRY", "Thai" } } },
+    { "The Estonian Defence Forces Logistics Command signed; Kenyan Armed Forces Minister Ali Omar spoke.",
+      mentions = { { "ORG", "Estonian Defence Forces Logistics Command", kind = "military" } },
+      absent = { { "ORG", "Kenyan Armed Forces" }, { "ORG", "Estonian Defence Forces" } } },
   },
 }

@@ -46,6 +46,19 @@ rule {
         if u then m.key = u.key; m.attrs.name = u.attrs.name end
       end
     end
+    -- a shorter multi-token form that ends a longer name ("De Groot" for "Pieter de
+    -- Groot", "Al Bowardi" for "Mohammed bin Ahmed Al Bowardi"): the longer one, when only one fits
+    for _, m in ipairs(persons) do
+      local short = " " .. fold(m.attrs.name or m.text)
+      if short:find("%s.+%s") then
+        local only, n = nil, 0
+        for k, fm in pairs(full) do
+          local long = " " .. fold(fm.attrs.name or fm.text)
+          if k ~= m.key and #long > #short and long:sub(-#short) == short then only = fm; n = n + 1 end
+        end
+        if n == 1 then m.key = only.key; m.attrs.name = only.attrs.name end
+      end
+    end
     -- bare name parts elsewhere in the text
     local t = C.tokens_of(d)
     for i, k in ipairs(t) do
@@ -92,6 +105,8 @@ rule {
   examples = {
     { "Defence Minister Anders Berg met the press. Berg said the deal was close.",
       mentions = { { "PERSON", "Berg", key = "anders berg", title = "Defence Minister" } } },
+    { "Navy chief Adm. Jan van der Berg spoke. Van der Berg said the ships were ready.",
+      mentions = { { "PERSON", "Van der Berg", key = "jan van der berg" } } },
   },
 }
 

@@ -24,29 +24,59 @@ local function relate_pair(d, x, y, info, span, how)
 end
 
 -- Country mentions joined by "and", a dash or a slash: "Italy and Malaysia",
--- "Italy–Malaysia ties", "between Rome and Kuala Lumpur".
+-- "Italy–Malaysia ties", "between Rome and Kuala Lumpur". Not a pair: two
+-- countries of a longer list ("France, Italy and Germany"), the objects of a
+-- preposition other than "between" ("ties with Japan and Australia",
+-- "donated by Russia and Belarus": each is the subject's partner, not the
+-- other's), and origins ("British- and Australian-built").
 local JOIN = { ["and"] = true, ["-"] = true, ["–"] = true, ["—"] = true, ["/"] = true, ["&"] = true }
-local function coordinated(d, ms)
-  local out = {}
+local PREP = { with = true, from = true, to = true, by = true, ["for"] = true, of = true, ["in"] = true,
+  including = true, like = true, against = true, over = true, as = true }
+local function in_list(d, x, y) -- only a comma (and "and"/"or") between x and y
+  local gap = fold(d.text:sub(x.stop + 1, y.start))
+  return gap:find(",", 1, true) ~= nil and gap:gsub("[%s,]", ""):gsub("^and$", ""):gsub("^or$", "") == ""
+end
+local function word_before(d, m)
+  local ws = {}
+  for x in fold(d.text:sub(math.max(0, m.start - 40) + 1, m.start)):gmatch("%a+") do ws[#ws + 1] = x end
+  local n = #ws
+  if ws[n] == "the" then n = n - 1 end
+  return ws[n] or ""
+end
+local JOINT = { "joint*", "together", "trilateral", "multilateral", "between", "among", "consortium" }
+local function coordinated(d, ms, words)
+  -- a list is one of partners when the sentence says they act jointly
+  local joint = words and R.any_in(words, 1, #words, "coop_joint", JOINT)
+  local out, rejected = {}, {}
   for i = 1, #ms - 1 do
     local gap = d.text:sub(ms[i].stop + 1, ms[i + 1].start)
     local g = fold(gap):gsub("^%s*'s", ""):gsub("%s", "")
-    if JOIN[g] or g == "and" then out[#out + 1] = { ms[i], ms[i + 1] } end
+    local longer = not joint and ((i > 1 and in_list(d, ms[i - 1], ms[i]))
+      or (i + 1 < #ms and in_list(d, ms[i + 1], ms[i + 2])))
+    local origin = d.text:sub(ms[i].stop + 1, ms[i].stop + 1) == "-" and g ~= "-"
+    if (JOIN[g] or g == "and") and not longer and not origin
+      and (joint or not PREP[word_before(d, ms[i])]) then
+      out[#out + 1] = { ms[i], ms[i + 1] }
+    elseif JOIN[g] or g == "and" then
+      rejected[ms[i].key .. "|" .. ms[i + 1].key] = true
+      rejected[ms[i + 1].key .. "|" .. ms[i].key] = true
+    end
   end
-  return out
+  return out, rejected
 end
 
 -- Pairs in a sentence: coordinated mentions, and the anchor (the first
 -- country in focus, else the first actor) with each other actor. A bare
 -- list of three or more countries with none in focus has no anchor.
-local function sentence_pairs(d, actors)
+local function sentence_pairs(d, actors, words)
   local pairs_, seen = {}, {}
   local function add(x, y)
     if x.key == y.key then return end
     local k = x.key < y.key and (x.key .. y.key) or (y.key .. x.key)
     if not seen[k] then seen[k] = true; pairs_[#pairs_ + 1] = { x, y } end
   end
-  for _, c in ipairs(coordinated(d, actors)) do add(c[1], c[2]) end
+  local coord, rejected = coordinated(d, actors, words)
+  for _, c in ipairs(coord) do add(c[1], c[2]) end
   local distinct, firsts = {}, {}
   for _, m in ipairs(actors) do
     if not firsts[m.key] then firsts[m.key] = m; distinct[#distinct + 1] = m end
@@ -55,18 +85,46 @@ local function sentence_pairs(d, actors)
   for _, m in ipairs(distinct) do
     if R.in_focus(d, m.key) then anchor = m; break end
   end
-  if not anchor and #distinct <= 2 then anchor = distinct[1] end
+  -- with none in focus, the first country anchors only as a subject, not
+  -- as the object of a preposition ("bought from the United Kingdom ...")
+  if not anchor and distinct[1] and #distinct <= 2 and not PREP[word_before(d, distinct[1])]
+    and not (distinct[2] and rejected[distinct[1].key .. "|" .. distinct[2].key]) then
+    anchor = distinct[1]
+  end
   if anchor then
-    for _, m in ipairs(distinct) do add(anchor, m) end
+    for _, m in ipairs(distinct) do
+      if not rejected[anchor.key .. "|" .. m.key] then add(anchor, m) end
+    end
   end
   return pairs_
 end
 
--- Actor country mentions of a sentence (not places, not enemies).
+-- Words that introduce countries named as members of a group, not as
+-- actors: "NATO allies Poland, Finland and Estonia", "member states such as".
+local GROUP = { allies = true, members = true, states = true, neighbours = true, neighbors = true,
+  such = true }
+
+-- Actor country mentions of a sentence (not places, not enemies, not
+-- members listed after a group noun).
 local function actors_of(d, s, w)
   local out = {}
-  for _, m in ipairs(d:mentions { type = "COUNTRY", sentence = s.index }) do
-    if m.key and R.is_actor(d, m, w) then out[#out + 1] = m end
+  local ms = d:mentions { type = "COUNTRY", sentence = s.index }
+  local grouped = {}
+  local i = 1
+  while i <= #ms do
+    local k = i -- the last of the list that starts at i
+    while k < #ms and (in_list(d, ms[k], ms[k + 1])
+      or fold(d.text:sub(ms[k].stop + 1, ms[k + 1].start)):match("^%s*and%s*$")) do k = k + 1 end
+    local wb = word_before(d, ms[i])
+    if wb == "as" then
+      local pre = fold(d.text:sub(math.max(0, ms[i].start - 12) + 1, ms[i].start))
+      if pre:find("such%s+as%s*$") then wb = "such" end
+    end
+    if GROUP[wb] then for x = i, k do grouped[x] = true end end
+    i = k + 1
+  end
+  for x, m in ipairs(ms) do
+    if m.key and not grouped[x] and R.is_actor(d, m, w) then out[#out + 1] = m end
   end
   return out
 end
@@ -112,7 +170,7 @@ rule {
       local info = R.read(d, s.start, s.stop)
       if info.coop then
         local actors = actors_of(d, s, info.w)
-        for _, pr in ipairs(sentence_pairs(d, actors)) do
+        for _, pr in ipairs(sentence_pairs(d, actors, info.w.words)) do
           local a, b = segment(d, s, actors, pr[1], pr[2])
           local seg = info
           if a ~= s.start or b ~= s.stop then
@@ -145,6 +203,24 @@ rule {
       relations = { { "COOPERATION", a = "EGY", b = "ITA", stage = "delivery" } } },
     { "France and Germany have the largest economies of the union.",
       absent = { { "COOPERATION" } } },
+    -- co-suppliers of one buyer are not partners of each other
+    { "Algeria has bought submarines from Russia, China and Germany.",
+      relations = { { "COOPERATION", a = "DZA", b = "RUS" } },
+      absent = { { "COOPERATION", a = "CHN", b = "DEU" }, { "COOPERATION", a = "CHN", b = "RUS" } } },
+    { "The navy operates corvettes bought from the Netherlands and Portugal.",
+      absent = { { "COOPERATION", a = "NLD", b = "PRT" } } },
+    { "The trainer was developed jointly by Brazil and Chile.",
+      relations = { { "COOPERATION", a = "BRA", b = "CHL" } } },
+    -- members listed after a group noun are not the subject's partners
+    { "Greece ordered the howitzer, already in service with NATO allies Latvia, Lithuania and Norway.",
+      absent = { { "COOPERATION", a = "GRC", b = "LVA" }, { "COOPERATION", a = "LTU", b = "NOR" } } },
+    -- a country the partners face is no partner
+    { "Vietnam and Japan agreed to expand defence ties as both face growing pressure from China.",
+      relations = { { "COOPERATION", a = "JPN", b = "VNM" } },
+      absent = { { "COOPERATION", a = "CHN", b = "JPN" }, { "COOPERATION", a = "CHN", b = "VNM" } } },
+    -- a joint programme of three makes three pairs
+    { "The joint venture will build the new trainer for Brazil, Chile and Peru.",
+      relations = { { "COOPERATION", a = "BRA", b = "CHL" }, { "COOPERATION", a = "CHL", b = "PER" } } },
   },
 }
 

@@ -65,7 +65,7 @@ local STAGE_OF = { mou = "framework", loi = "intent", g2g = "framework", strateg
 -- Parties: the actor countries of the sentence (the anchor in focus and the
 -- country nearest the term), an international organisation named there,
 -- else the pair in focus.
-local function parties_of(d, s, w, at)
+local function parties_of(d, s, w, at, between_at)
   local actors, keys = {}, {}
   for _, m in ipairs(d:mentions { type = "COUNTRY", sentence = s.index }) do
     if m.key and not keys[m.key] and R.is_actor(d, m, w) then keys[m.key] = true; actors[#actors + 1] = m end
@@ -74,6 +74,18 @@ local function parties_of(d, s, w, at)
     if o.attrs and o.attrs.kind == "international" and o.start > at - 200 then
       actors[#actors + 1] = { key = o.attrs.name or o.key, start = o.start, org = true }
     end
+  end
+  -- "an agreement between Malaysia and the European Union": the two named
+  -- right after the term
+  table.sort(actors, function(x, y) return x.start < y.start end)
+  if between_at then
+    local named = {}
+    for _, m in ipairs(actors) do
+      if m.start >= between_at and m.start < between_at + 120 and (not named[1] or named[1].key ~= m.key) then
+        named[#named + 1] = m
+      end
+    end
+    if #named >= 2 then return { named[1].key, named[2].key } end
   end
   local pair = R.focus_pair(d)
   if #actors == 0 or (#actors == 1 and R.in_focus(d, actors[1].key)) then
@@ -115,14 +127,27 @@ rule {
             j = R.index_at(w, m.stop - 1) }
         end
       end
-      for _, t in ipairs(found) do
-        local mod = R.modality_at(w, t.i, t.j)
-        if mod ~= "denied" then
+      -- "a G2G memorandum of understanding", "a G2G (government-to-government)
+      -- contract": the instrument is the head noun, G2G only how it is made
+      local heads = {}
+      for k, t in ipairs(found) do
+        local n = k + 1 -- the next term that is not G2G itself ("G2G (government-to-government) MoU")
+        while found[n] and found[n].kind == "g2g" do n = n + 1 end
+        if t.kind == "g2g" and found[n] and found[n].i - t.j <= 8 then heads[k] = true end
+      end
+      for k, t in ipairs(found) do
+        local mod = heads[k] and "modifier" or R.modality_at(w, t.i, t.j)
+        if mod ~= "denied" and mod ~= "modifier" then
           local stage = STAGE_OF[t.kind] or "framework"
           if mod == "talked" then stage = "talks"
           elseif mod ~= "asserted" then stage = "intent" end
           if t.kind == "loi" then stage = "intent" end
-          local parties = parties_of(d, s, w, w.starts[t.i])
+          -- "(the) agreement between A and B"
+          local between_at
+          for x = t.j + 1, math.min(#w.words, t.j + 2) do
+            if w.words[x] == "between" then between_at = w.stops[x] end
+          end
+          local parties = parties_of(d, s, w, w.starts[t.i], between_at)
           if parties then
             table.sort(parties)
             d:relate("AGREEMENT", { parties = parties },
@@ -144,5 +169,11 @@ rule {
       relations = { { "AGREEMENT", parties = { "IND", "KEN" }, kind = "g2g", stage = "intent" } } },
     { "Peru and Brazil denied that a contract had been signed.",
       absent = { { "AGREEMENT", kind = "contract" } } },
+    { "Ghana and Spain proposed a government-to-government (G2G) memorandum of understanding on boats.",
+      relations = { { "AGREEMENT", parties = { "ESP", "GHA" }, kind = "mou" } },
+      absent = { { "AGREEMENT", kind = "g2g" } } },
+    { "Italy backed talks on a free trade agreement between Vietnam and the European Union.",
+      relations = { { "AGREEMENT", parties = { "European Union", "VNM" }, kind = "fta" } },
+      absent = { { "AGREEMENT", parties = { "ITA", "VNM" } } } },
   },
 }

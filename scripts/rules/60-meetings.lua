@@ -5,6 +5,13 @@ local R = include "rel_common"
 local MEET_CUES = { "met", "meet", "meets", "meeting with", "meetings with", "talks with", "met with",
   "bilateral meeting", "courtesy call", "called on", "held talks", "hold talks", "holding talks",
   "discussions with", "sat down with", "received", "hosted", "talks between", "meeting between" }
+-- Cues of being in one room that name no counterpart of their own: a
+-- signing ("signed in Abuja by X and Y"), a ceremony both attended, talks
+-- "in Ankara between X and Y". They make a meeting only between persons the
+-- sentence itself names.
+local TOGETHER_CUES = { "signed", "signing", "attended", "in the presence of", "talks", "negotiations",
+  "exchanged", "co-chaired", "witnessed" }
+local WITNESS = { "in the presence of", "witnessed by", "in a ceremony witnessed" }
 local VISIT_CUES = { "visit to", "visits to", "visited", "visiting", "official visit", "working visit",
   "state visit", "trip to", "tour of", "arrived in", "arrives in", "visit", "visits" }
 
@@ -108,17 +115,28 @@ rule {
     for s in d:sentences() do
       local w = R.words_of(d, s.start, s.stop)
       local cues = R.find_all(w.words, "meet_cues", MEET_CUES)
+      local together = false
+      if #cues == 0 then
+        cues = R.find_all(w.words, "together_cues", TOGETHER_CUES)
+        together = true
+      end
       if #cues > 0 then
         local keys, people = {}, {}
+        -- witnesses of a signing are not its parties
+        local wit = R.find_all(w.words, "witness_cues", WITNESS)
+        local wit_at = wit[1] and w.starts[wit[1][1]] or math.huge
         for _, p in ipairs(d:mentions { type = "PERSON", sentence = s.index }) do
-          if p.key and not keys[p.key] then keys[p.key] = true; people[#people + 1] = p end
+          if p.key and not keys[p.key] and p.start < wit_at then
+            keys[p.key] = true
+            people[#people + 1] = p
+          end
         end
-        if #people == 1 then
+        if #people == 1 and not together then
           local hero = protagonist(d)
           if hero and not keys[hero.key] then table.insert(people, 1, hero) end
         end
         -- the counterpart is named after the cue
-        local after = false
+        local after = together
         for _, p in ipairs(people) do
           if p.start >= w.starts[cues[1][1]] then after = true end
         end
@@ -148,5 +166,12 @@ rule {
       absent = { { "MEETING" } } },
     { "Minister Ana Lopes, accompanied by envoy Rui Costa, held talks with officials.",
       absent = { { "MEETING" } } },
+    { "The memorandum was signed in Lima by Defence Minister Ana Lopes and Admiral Jorge Ruiz.",
+      relations = { { "MEETING", participants = { "ana lopes", "jorge ruiz" } } } },
+    { "The contract was signed last year by Defence Minister Ana Lopes.",
+      absent = { { "MEETING" } } },
+    { "Admiral Jorge Ruiz and Minister Ana Lopes signed the deal in the presence of President Rui Costa.",
+      relations = { { "MEETING", participants = { "ana lopes", "jorge ruiz" } } },
+      absent = { { "MEETING", participants = { "ana lopes", "jorge ruiz", "rui costa" } } } },
   },
 }

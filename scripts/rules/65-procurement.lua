@@ -4,26 +4,129 @@ local R = include "rel_common"
 local Money = include "rel_money"
 
 -- The buyer stands before these and the supplier after ("X bought jets from Y").
+-- "built in Y" / "made in Y" name the maker's country after the buyer, as
+-- "bought from Y" does; "received" and "commissioned" are the buyer's verbs.
 local BUY = { "buy", "buys", "buying", "bought", "purchas*", "order", "ordered", "orders", "procur*",
   "acquir*", "acquisition*", "contract with", "contracts with", "deal with", "signed with", "import*",
-  "operat*", "flies", "selected", "chose", "chosen" }
+  "operate", "operates", "operated", "operating", "flies", "selected", "chose", "chosen", "received",
+  "receives", "receive", "took delivery", "takes delivery", "commissioned", "commissions", "inducted",
+  "inducts", "built in", "manufactured in" }
 -- The supplier stands before these and the buyer after ("Y delivered jets to X").
 local SELL = { "sell", "sells", "sold", "deliver*", "supplied", "supplies", "supply", "export*",
-  "handed over", "donated", "gifted", "transferred" }
+  "handed over", "donated", "gifted", "transferred", "provide", "provides", "provided", "providing" }
 
--- Candidates: actor countries (names and demonyms) and companies with a home country.
+-- "<demonym>-built", "US-made": the country named is where the thing comes
+-- from, a supplier and never the buyer.
+local ORIGIN_SUFFIX = { built = true, made = true, designed = true, origin = true, supplied = true,
+  manufactured = true, produced = true, developed = true }
+local function origin_marked(d, m)
+  local after = d.text:sub(m.stop + 1, m.stop + 60)
+  local w = after:match("^%-(%a+)") or after:match("^%-%s+and%s+[%w ]-%-(%a+)")
+    or after:match("^%-%s+or%s+[%w ]-%-(%a+)")
+  return w ~= nil and ORIGIN_SUFFIX[w:lower()] == true
+end
+
+-- "It has received ...", "The country is acquiring ...": a sentence whose
+-- subject is a pronoun for the country the document is about.
+local PRONOUN_SUBJECT = { { "it" }, { "the", "country" }, { "the", "kingdom" }, { "the", "nation" },
+  { "the", "republic" } }
+local function pronoun_subject(w)
+  for _, ph in ipairs(PRONOUN_SUBJECT) do
+    local ok = true
+    for k, t in ipairs(ph) do if w.words[k] ~= t then ok = false end end
+    if ok then return true end
+  end
+  return false
+end
+
+-- Candidates: actor countries (names and demonyms), companies with a home
+-- country (suppliers only), and armed forces and ministries with a country,
+-- which buy for it ("the Royal Thai Air Force ordered ..."). A country
+-- marked as an origin ("German-built") can only supply.
 local function candidates(d, s, w)
   local out = {}
   for _, m in ipairs(d:mentions { type = "COUNTRY", sentence = s.index }) do
-    if m.key and R.is_actor(d, m, w) then out[#out + 1] = { key = m.key, start = m.start, m = m } end
+    -- "built in Japan" names a place, and the maker's country
+    local pre = fold(d.text:sub(math.max(s.start, m.start - 30) + 1, m.start))
+    local built_in = pre:find("built%s+in%s+$") or pre:find("manufactured%s+in%s+$")
+    if m.key and (built_in or R.is_actor(d, m, w)) then
+      out[#out + 1] = { key = m.key, start = m.start, stop = m.stop, m = m,
+        origin = built_in ~= nil or origin_marked(d, m) }
+    end
   end
   for _, o in ipairs(d:mentions { type = "ORG", sentence = s.index }) do
-    if o.attrs and o.attrs.kind == "company" and o.attrs.country then
-      out[#out + 1] = { key = o.attrs.country, start = o.start, org = o }
+    local kind = o.attrs and o.attrs.kind
+    if o.attrs and o.attrs.country and (kind == "company" or kind == "military" or kind == "government") then
+      local c = { key = o.attrs.country, start = o.start, stop = o.stop }
+      if kind == "company" then c.org = o else c.force = o end
+      out[#out + 1] = c
     end
   end
   table.sort(out, function(x, y) return x.start < y.start end)
-  return out
+  -- one candidate per place: a country inside a force's name is the force
+  local kept = {}
+  for _, c in ipairs(out) do
+    local prev = kept[#kept]
+    if prev and c.start < prev.stop then
+      if (c.stop - c.start) > (prev.stop - prev.start) then kept[#kept] = c end
+    else
+      kept[#kept + 1] = c
+    end
+  end
+  return kept
+end
+
+-- Are x and y in one list "France, Italy and Germany"?
+local function listed(d, x, y)
+  if not x.stop then return false end
+  return fold(d.text:sub(x.stop + 1, y.start)):gsub("[%s,]", ""):gsub("^and$", ""):gsub("^or$", "") == ""
+end
+
+-- The word before a candidate: a preposition makes it an object ("ties
+-- with Turkey", "a contract with Korea"), not the subject of the clause.
+local PREP = { with = true, from = true, to = true, of = true, ["for"] = true, by = true, ["in"] = true,
+  against = true, over = true, between = true, among = true }
+-- Nouns that introduce countries as members of a group ("allies Latvia and Norway").
+local GROUP = { allies = true, members = true, states = true, neighbours = true, neighbors = true }
+local DET = { the = true, a = true, an = true, its = true, their = true }
+local function words_before(d, s, c)
+  local ws = {}
+  for x in fold(d.text:sub(math.max(s.start, c.start - 60) + 1, c.start)):gmatch("%a+") do ws[#ws + 1] = x end
+  local n = #ws
+  if DET[ws[n]] then n = n - 1 end
+  return ws[n] or "", ws[n - 1] or "", ws[n - 2] or ""
+end
+local function word_before(d, s, c) return (words_before(d, s, c)) end
+-- "a contract with Korea", "an agreement with the United States"
+local INSTRUMENT = { contract = true, contracts = true, agreement = true, agreements = true, deal = true,
+  deals = true, arrangement = true, mou = true, memorandum = true }
+local function instrument_with(d, s, c)
+  local w1, w2, w3 = words_before(d, s, c)
+  return w1 == "with" and (INSTRUMENT[w2] or INSTRUMENT[w3])
+end
+
+-- Does a new clause start between offsets a and b (", and", ";", "which" ...)?
+local function clause_break(d, a, b)
+  local gap = " " .. fold(d.text:sub(a + 1, b)) .. " "
+  return gap:find(";", 1, true) ~= nil or gap:find(",%s*and%s") ~= nil or gap:find(",%s*but%s") ~= nil
+    or gap:find("%swhich%s") ~= nil or gap:find("%swhile%s") ~= nil or gap:find("%swhereas%s") ~= nil
+    or gap:find(",%s*as%s") ~= nil or gap:find("%.%s") ~= nil
+end
+
+-- A definite noun phrase standing for an asset already named.
+local THE_ASSET = { "the jet", "the jets", "the aircraft", "the fighter", "the fighters", "the system",
+  "the systems", "the ship", "the ships", "the vessel", "the vessels", "the submarine", "the submarines",
+  "the tank", "the tanks", "the helicopter", "the helicopters", "the drone", "the drones", "the missile",
+  "the missiles", "the type", "the frigate", "the frigates", "the howitzer", "the howitzers" }
+-- The origin of the asset named last in the three sentences before s.
+local function last_origin(d, s)
+  local found
+  for _, a in ipairs(d:mentions { type = "ASSET", within = { math.max(0, s.start - 1500), s.start } }) do
+    local o = a.attrs and a.attrs.origin
+    local si = d:sentence_of(a.start)
+    if o and #o == 3 and (type(si) ~= "number" or s.index - si <= 3) then found = o end
+  end
+  return found
 end
 
 local function items_of(d, s)
@@ -33,51 +136,130 @@ local function items_of(d, s)
   return table.concat(names, "; ")
 end
 
--- Who buys from whom in a sentence with a buying or selling verb. When the
--- sentence names only the buyer, a country of the pair in focus, the
--- supplier is the other country of the pair.
+-- Who buys from whom in a sentence with a buying or selling verb: the buyer
+-- (a country, or its armed forces) before a buying verb and the supplier
+-- after it, the other way round for a selling verb, and both swapped by a
+-- passive "by". A country marked as an origin ("German-built") supplies. When
+-- the sentence names only the buyer, the supplier is the origin of the asset
+-- it names, else (the buyer in focus) the other country of the pair.
 rule {
   name = "procurement_buyer_supplier",
   phase = "relations",
   needs = { COUNTRY = 1 },
   description = "PROCUREMENT: buyer and supplier from buying and selling verbs",
   run = function(d)
+    local prev_subject -- the country the last sentence opened with
     for s in d:sentences() do
       local w = R.words_of(d, s.start, s.stop)
-      local buys = R.find_all(w.words, "proc_buy", BUY)
-      local sells = R.find_all(w.words, "proc_sell", SELL)
-      local cue, selling = buys[1], false
-      if sells[1] and (not cue or sells[1][1] < cue[1]) then cue, selling = sells[1], true end
-      local cands = cue and candidates(d, s, w) or {}
-      if cue and #cands > 0 then
+      local opener = prev_subject
+      prev_subject = nil
+      -- every buying and selling verb of the sentence, in order: "X has
+      -- ordered eight, and has also been selected by Y and Z"
+      local cues = {}
+      for _, c in ipairs(R.find_all(w.words, "proc_buy", BUY)) do cues[#cues + 1] = { c, false } end
+      for _, c in ipairs(R.find_all(w.words, "proc_sell", SELL)) do cues[#cues + 1] = { c, true } end
+      table.sort(cues, function(x, y) return x[1][1] < y[1][1] end)
+      local cands = candidates(d, s, w)
+      local c1 = cands[1]
+      if c1 and not c1.org and not c1.origin and w.starts[4] and c1.start <= w.starts[4] then
+        prev_subject = c1
+      end
+      -- "It ... It ...": a pronoun keeps the country it stands for
+      if not prev_subject and opener and pronoun_subject(w) then prev_subject = opener end
+      local pair = R.focus_pair(d)
+      for _, cs in ipairs(cues) do
+      local cue, selling = cs[1], cs[2]
+      -- passive: "were supplied by Y", "ordered by X" swap the sides
+      if w.words[cue[2] + 1] == "by" then selling = not selling end
+      if #cands > 0 then
         local at = w.starts[cue[1]]
         local before, after = {}, {}
         for _, c in ipairs(cands) do
           if c.start < at then before[#before + 1] = c else after[#after + 1] = c end
         end
-        -- a seller may be a company; a buyer is a country
-        local subj = before[#before]
+        -- the subject: the last candidate before the cue (a buyer is a
+        -- country or its forces, a seller may be a company), with the list
+        -- it ends ("Egypt, Qatar and India have bought ...")
+        local subj_i = #before
+        local pre_objs = {}
         if not selling then
-          for i = #before, 1, -1 do if not before[i].org then subj = before[i]; break end end
+          subj_i = nil
+          for i = #before, 1, -1 do
+            local c = before[i]
+            local head = i -- the first of the list c stands in
+            while head > 1 and listed(d, before[head - 1], before[head]) do head = head - 1 end
+            local prep = PREP[word_before(d, s, before[head])]
+            if not c.org and not prep then subj_i = i; break end
+            -- "signed a contract with Korea to buy ...": the supplier
+            if instrument_with(d, s, c) then table.insert(pre_objs, 1, c) end
+          end
         end
+        local subjs = {}
+        if subj_i and subj_i > 0 then
+          local k = subj_i
+          while k > 1 and listed(d, before[k - 1], before[k]) do k = k - 1 end
+          for i = k, subj_i do subjs[#subjs + 1] = before[i] end
+        end
+        -- "It has received ...": the pronoun stands for the country the
+        -- sentence before opened with
+        if #subjs == 0 and not selling and pronoun_subject(w) and opener then
+          subjs[1] = { key = opener.key }
+        end
+        local skey = subjs[#subjs] and subjs[#subjs].key
         local objs = {}
+        for _, c in ipairs(pre_objs) do if c.key ~= skey and #subjs > 0 then objs[#objs + 1] = c end end
+        local nobj = #objs
+        -- the object: the first candidate after the cue in the same clause, with its list
         for _, c in ipairs(after) do
-          if (not subj or c.key ~= subj.key) then
+          if c.key ~= skey then
             local last = objs[#objs]
-            if not last then objs[1] = c
-            elseif fold(d.text:sub((last.m or last.org).stop + 1, c.start)):gsub("[%s,]", "")
-              :gsub("^and$", ""):gsub("^or$", "") == "" then objs[#objs + 1] = c
+            if #objs == nobj then
+              if clause_break(d, w.stops[cue[2]], c.start) then break end
+              -- "in service with NATO allies X and Y": other users, not suppliers
+              if GROUP[word_before(d, s, c)] then break end
+              objs[#objs + 1] = c
+            elseif listed(d, last, c) then objs[#objs + 1] = c
             else break end
           end
         end
-        local pair = R.focus_pair(d)
-        if not selling and subj and #objs == 0 and #pair == 2 and #cands == 1 and R.in_focus(d, subj.key) then
-          objs[1] = { key = subj.key == pair[1] and pair[2] or pair[1] }
+        -- an origin ("US-made aircraft for New Zealand") supplies whatever
+        -- side of the cue it stands on
+        if not selling and #subjs > 0 and subjs[#subjs].origin then
+          subjs, objs, selling = { subjs[#subjs] }, objs, true
         end
+        if not selling and #subjs > 0 then
+          for _, c in ipairs(cands) do
+            if c.origin and c.key ~= skey then
+              local dup = false
+              for _, o in ipairs(objs) do if o.key == c.key then dup = true end end
+              if not dup then objs[#objs + 1] = c end
+            end
+          end
+        end
+        -- no supplier named: the origin of the asset the sentence names
+        -- (a third country's asset: "Peru operates F-16s"; for the pair in
+        -- focus the partner is the likelier supplier, and an asset named
+        -- before the verb is not what was bought)
+        if not selling and #subjs > 0 and #objs == 0 and not R.in_focus(d, skey) then
+          for _, a in ipairs(d:mentions { type = "ASSET", sentence = s.index }) do
+            local o = a.attrs and a.attrs.origin
+            if o and o ~= skey and #o == 3 and a.start > at then objs[1] = { key = o }; break end
+          end
+          -- "... have already bought the jet": the asset last named before
+          if #objs == 0 and R.any_in(w.words, cue[2] + 1, cue[2] + 3, "proc_the_asset", THE_ASSET) then
+            local o = last_origin(d, s)
+            if o and o ~= skey then objs[1] = { key = o } end
+          end
+        end
+        if not selling and #subjs == 1 and #objs == 0 and #pair == 2 and #cands == 1
+          and R.in_focus(d, skey) then
+          objs[1] = { key = skey == pair[1] and pair[2] or pair[1] }
+        end
+        for _, subj in ipairs(subjs) do
         for _, obj in ipairs(objs) do
         local buyer, supplier
         if selling then buyer, supplier = obj, subj else buyer, supplier = subj, obj end
-        if buyer and supplier and buyer.key ~= supplier.key and not buyer.org then
+        if buyer and supplier and buyer.key ~= supplier.key and not buyer.org and not buyer.origin then
           local info = R.read(d, s.start, s.stop)
           local money = Money.in_span(d, s.start, s.stop)
           local org = supplier.org
@@ -93,6 +275,8 @@ rule {
             { s.start, s.stop })
         end
         end
+        end
+      end
       end
     end
   end,
@@ -107,6 +291,27 @@ rule {
       relations = { { "PROCUREMENT", buyer = "QAT", supplier = "FRA" },
         { "PROCUREMENT", buyer = "GRC", supplier = "FRA" } } },
     { "Egypt and Italy discussed regional security.", absent = { { "PROCUREMENT" } } },
+    { "The Peruvian Navy operates two frigates that were supplied by Italy.",
+      relations = { { "PROCUREMENT", buyer = "PER", supplier = "ITA" } } },
+    { "Vietnam, Indonesia and Algeria have ordered submarines from Russia.",
+      relations = { { "PROCUREMENT", buyer = "VNM", supplier = "RUS" },
+        { "PROCUREMENT", buyer = "IDN", supplier = "RUS" } } },
+    { "Ghana commissioned two Chinese-built patrol boats on Friday.",
+      relations = { { "PROCUREMENT", buyer = "GHA", supplier = "CHN" } },
+      absent = { { "PROCUREMENT", buyer = "CHN" } } },
+    { "The deal is the third US-made aircraft purchase for Norway this decade.",
+      relations = { { "PROCUREMENT", buyer = "NOR", supplier = "USA" } },
+      absent = { { "PROCUREMENT", buyer = "USA" } } },
+    { "Greece ordered the howitzer, already in service with NATO allies Latvia, Lithuania and Norway.",
+      absent = { { "PROCUREMENT", supplier = "LVA" } } },
+    { "The Royal Thai Navy operates two frigates built in China.",
+      relations = { { "PROCUREMENT", buyer = "THA", supplier = "CHN" } } },
+    { "Hungary has ordered air-defence systems from Germany. It has also received tanks from Austria.",
+      relations = { { "PROCUREMENT", buyer = "HUN", supplier = "AUT" } } },
+    { "The Royal Navy has ordered eight of the frigates, which were also selected by Australia and Canada.",
+      relations = { { "PROCUREMENT", buyer = "AUS", supplier = "GBR" } } },
+    { "The UAE has ordered 80 Rafale jets. Egypt and Qatar have already bought the jet.",
+      relations = { { "PROCUREMENT", buyer = "EGY", supplier = "FRA" } } },
   },
 }
 
@@ -185,5 +390,34 @@ rule {
   examples = {
     { "Brazil bought fighter jets from Sweden. Brazil wants more technology transfer.",
       relations = { { "TECH_TRANSFER", from = "SWE", to = "BRA", stage = "intent" } } },
+  },
+}
+
+-- Buying arms from a country is material cooperation with it: every
+-- PROCUREMENT the document keeps also makes COOPERATION between buyer and
+-- supplier, at the procurement's stage and with the sectors of its sentence.
+rule {
+  name = "procurement_cooperation",
+  phase = "document",
+  description = "COOPERATION between the buyer and the supplier of each PROCUREMENT",
+  run = function(d)
+    local function key(v) return type(v) == "table" and v.key or v end
+    for _, r in ipairs(d:relations_of { type = "PROCUREMENT" }) do
+      local b, sp = key(r.args.buyer), key(r.args.supplier)
+      local mod = r.attrs.modality or "asserted"
+      if b and sp and b ~= sp and #b == 3 and #sp == 3 and (mod == "asserted" or mod == "intended") then
+        if sp < b then b, sp = sp, b end
+        local stage = r.attrs.stage or "intent"
+        local set = R.sectors_in(d, r.start, r.stop)
+        set.defence = true -- arms procurement is defence cooperation whatever the item
+        d:relate("COOPERATION", { a = b, b = sp },
+          { stage = stage, cameo = R.CAMEO[stage], modality = mod, sectors = R.set_list(set),
+            how = "procurement" }, { r.start, r.stop })
+      end
+    end
+  end,
+  examples = {
+    { "Kazakhstan's air force operates transport aircraft it bought from Spain.",
+      relations = { { "COOPERATION", a = "ESP", b = "KAZ", how = "procurement" } } },
   },
 }

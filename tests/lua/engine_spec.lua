@@ -6,6 +6,13 @@ local core = require "entente.core"
 local tmp = (os.getenv("ENTENTE_TEST_TMP") or "/tmp/entente-spec") .. "/engine"
 os.execute("rm -rf '" .. tmp .. "' && mkdir -p '" .. tmp .. "'")
 
+-- Rule files under entente's home are named relative to it in messages.
+local function shown(path)
+  local home = core.home:gsub("/+$", "") .. "/"
+  if path:sub(1, #home) == home then return path:sub(#home + 1) end
+  return path
+end
+
 local n = 0
 -- Write a rule pack of one file and load it; returns the engine (or nil, errors).
 local function pack(src, name)
@@ -55,18 +62,18 @@ describe("rule files", function()
   it("reject an unknown field with file, line and field", function()
     local e, errs, dir = pack('rule { name = "x", patern = 1 }\n')
     assert.is_nil(e)
-    assert.equal(dir .. "/rules.lua:1: rule 'x': unknown field 'patern'", errs[1])
+    assert.equal(shown(dir) .. "/rules.lua:1: rule 'x': unknown field 'patern'", errs[1])
   end)
 
   it("reject a field of the wrong type", function()
     local _, errs, dir = pack('\nrule { name = "x", pattern = "not a pattern", action = print }\n')
-    assert.equal(dir .. "/rules.lua:2: rule 'x': field 'pattern' must be a pattern, not a string",
+    assert.equal(shown(dir) .. "/rules.lua:2: rule 'x': field 'pattern' must be a pattern, not a string",
       errs[1])
   end)
 
   it("reject a rule without pattern, run or gazetteer", function()
     local _, errs, dir = pack('rule { name = "x" }\n')
-    assert.equal(dir .. "/rules.lua:1: rule 'x': needs exactly one of 'pattern', 'gazetteer' or 'run'",
+    assert.equal(shown(dir) .. "/rules.lua:1: rule 'x': needs exactly one of 'pattern', 'gazetteer' or 'run'",
       errs[1])
   end)
 

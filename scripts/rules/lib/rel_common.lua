@@ -28,8 +28,9 @@ M.STAGE_CUES = {
     "competition", "evaluat*", "official visit", "visit", "visited", "visiting", "engagement",
   },
   framework = {
-    "mou", "mous", "memorandum", "memoranda", "framework agreement", "framework", "treaty", "pact",
-    "accord", "implementing arrangement", "cooperation agreement", "defence cooperation agreement",
+    "mou", "mous", "memorandum", "memoranda", "framework agreement", "framework", "treaty", "treaties",
+    "pact", "pacts", "accord", "accords", "implementing arrangement", "cooperation agreement",
+    "defence cooperation agreement",
     "defense cooperation agreement", "agreement", "agreements", "arrangement", "arrangements",
     "reciprocal access", "status of forces", "signed a strategic partnership",
   },
@@ -78,7 +79,8 @@ M.AFTER_NEG = { "yet", "not", "pending", "under negotiation", "being negotiated"
 M.CONFLICT = { "war", "wars", "invasion", "invaded", "invade", "attack*", "threat*", "tension*",
   "dispute*", "conflict*", "aggression", "embargo*", "sanction*", "against", "rival*", "clash*",
   "hostil*", "occupation", "occupied", "incursion*", "missile strikes", "offensive", "deterr*",
-  "adversar*", "assertive*", "coercion", "frontline", "front line", "fighting", "invading" }
+  "adversar*", "assertive*", "coercion", "frontline", "front line", "fighting", "invading",
+  "pressure", "confrontation*", "sovereignty over", "annex*", "blockade*" }
 
 -- Phrases that stand for the pair in focus.
 M.PAIR_REFS = { "both countries", "the two countries", "both nations", "the two nations",
@@ -100,54 +102,127 @@ local function compile(list)
       toks[#toks] = nil
       toks[#toks] = toks[#toks] .. "*"
     end
+    -- "word*" tokens match by prefix: keep the prefixes apart for match_at
+    toks.prefix = {}
+    for k, t in ipairs(toks) do
+      if t:sub(-1) == "*" then toks.prefix[k] = t:sub(1, -2) end
+    end
     out[#out + 1] = toks
   end
   return out
 end
 
-local function tok_match(pat, w)
-  if pat:sub(-1) == "*" then return w:sub(1, #pat - 1) == pat:sub(1, -2) end
-  return pat == w
-end
-
--- Does phrase (token list) match the folded words at position i?
+-- Does phrase (token list) match the folded words at position i? A token
+-- "word*" matches any word starting with "word" (precompiled by lex into
+-- the prefix, so matching does no string slicing for exact tokens).
 local function match_at(phrase, words, i)
+  local pre = phrase.prefix
+  if not pre then -- a token list made elsewhere: work out its prefixes once
+    pre = {}
+    for k, t in ipairs(phrase) do
+      if t:sub(-1) == "*" then pre[k] = t:sub(1, -2) end
+    end
+    phrase.prefix = pre
+  end
   for k = 1, #phrase do
     local w = words[i + k - 1]
-    if not w or not tok_match(phrase[k], w) then return false end
+    if not w then return false end
+    local pk = pre[k]
+    if pk then
+      if w:sub(1, #pk) ~= pk then return false end
+    elseif phrase[k] ~= w then
+      return false
+    end
   end
   return true
 end
 
+-- A compiled lexicon: phrases indexed by their first token, so that a word
+-- is only tried against the phrases that can start with it (a word list of
+-- hundreds of phrases costs one table lookup per word, not hundreds of
+-- comparisons). Phrases whose first token ends in '*' are tried everywhere.
 local LEX = {}
 local function lex(name, list)
-  if not LEX[name] then LEX[name] = compile(list) end
-  return LEX[name]
+  local l = LEX[name]
+  if not l then
+    l = { first = {}, wild = {}, short = {} }
+    for _, ph in ipairs(compile(list)) do
+      local p1 = ph.prefix[1]
+      if p1 and #p1 >= 3 then
+        -- wildcard first tokens are indexed by their first three letters
+        local key = p1:sub(1, 3)
+        local bucket = l.wild[key]
+        if not bucket then bucket = {}; l.wild[key] = bucket end
+        bucket[#bucket + 1] = ph
+      elseif p1 then
+        l.short[#l.short + 1] = ph
+      else
+        local bucket = l.first[ph[1]]
+        if not bucket then bucket = {}; l.first[ph[1]] = bucket end
+        bucket[#bucket + 1] = ph
+      end
+    end
+    LEX[name] = l
+  end
+  return l
 end
 M.lex = lex
+
+-- The first phrase of a lexicon matching at word i (its last index), or nil.
+local function match_lex(l, words, i)
+  local bucket = l.first[words[i]]
+  if bucket then
+    for _, ph in ipairs(bucket) do
+      if match_at(ph, words, i) then return i + #ph - 1 end
+    end
+  end
+  local w = words[i]
+  local wild = w and l.wild[w:sub(1, 3)]
+  if wild then
+    for _, ph in ipairs(wild) do
+      if match_at(ph, words, i) then return i + #ph - 1 end
+    end
+  end
+  for _, ph in ipairs(l.short) do
+    if match_at(ph, words, i) then return i + #ph - 1 end
+  end
+  return nil
+end
+
+-- Where a lexicon matches in a word list: hits[i] = last index of the
+-- phrase starting at i. Computed once per word list and lexicon, since the
+-- same sentence is asked about the same lexicons many times.
+local HITS = setmetatable({}, { __mode = "k" })
+local function hits_of(words, name, list)
+  local per = HITS[words]
+  if not per then per = {}; HITS[words] = per end
+  local h = per[name]
+  if not h then
+    h = {}
+    local l = lex(name, list)
+    for i = 1, #words do h[i] = match_lex(l, words, i) or false end
+    per[name] = h
+  end
+  return h
+end
 
 --- Positions (first token index, last token index) where any phrase of a list matches.
 function M.find_all(words, name, list)
   local out = {}
-  local phrases = lex(name, list)
+  local h = hits_of(words, name, list)
   for i = 1, #words do
-    for _, ph in ipairs(phrases) do
-      if match_at(ph, words, i) then
-        out[#out + 1] = { i, i + #ph - 1 }
-        break
-      end
-    end
+    local j = h[i]
+    if j then out[#out + 1] = { i, j } end
   end
   return out
 end
 
 --- Is any phrase of the list in words[a..b]?
 function M.any_in(words, a, b, name, list)
-  local phrases = lex(name, list)
+  local h = hits_of(words, name, list)
   for i = math.max(1, a), math.min(#words, b) do
-    for _, ph in ipairs(phrases) do
-      if match_at(ph, words, i) and i + #ph - 1 <= b then return true end
-    end
+    local j = h[i]
+    if j and j <= b then return true end
   end
   return false
 end
@@ -248,7 +323,9 @@ function M.is_actor(_, m, w)
   local i = index_at(w, m.start)
   local j = index_at(w, m.stop - 1)
   if M.any_in(w.words, i - 3, i - 1, "conflict", M.CONFLICT) then return false end
-  if M.any_in(w.words, j + 1, j + 3, "conflict", M.CONFLICT) then return false end
+  -- "Russia's full-scale invasion": a possessive reaches further
+  local reach = (w.words[j + 1] == "'" or w.words[j + 1] == "’" or w.words[j + 1] == "'s") and 6 or 3
+  if M.any_in(w.words, j + 1, j + reach, "conflict", M.CONFLICT) then return false end
   return true
 end
 

@@ -13,6 +13,8 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -41,6 +43,7 @@ typedef struct ctx {
     size_t in_batch;
     uint64_t done, total;
     int store_failed;
+    en_buf readbuf;          /* file contents, reused for every file */
     char dir_key[PATH_MAX];  /* last folder resolved ... */
     char dir_real[PATH_MAX]; /* ... and its real path */
 } ctx;
@@ -613,52 +616,65 @@ static void ingest_jsonl(ctx *c, const char *path, FILE *f) {
     en_buf_free(&line);
 }
 
-/* Read a whole file of size n (n <= max_bytes). */
-static char *read_all(FILE *f, size_t n, size_t *got) {
-    char *buf = malloc(n + 1);
-    if (!buf) return NULL;
-    size_t r = fread(buf, 1, n, f);
-    buf[r] = 0;
-    *got = r;
-    return buf;
+/* Read a whole file of size n (n <= max_bytes) into the reused buffer b
+ * with plain read(2): one buffer for the whole run instead of a FILE and a
+ * fresh allocation per file. Returns 0, or -1 with errno set. */
+static int read_all(int fd, size_t n, en_buf *b) {
+    b->len = 0;
+    if (en_buf_reserve(b, n + 1)) {
+        errno = ENOMEM;
+        return -1;
+    }
+    while (b->len < n) {
+        ssize_t r = read(fd, b->data + b->len, n - b->len);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (r == 0) break; /* the file shrank: take what is there */
+        b->len += (size_t)r;
+    }
+    b->data[b->len] = 0;
+    return 0;
 }
 
 static void ingest_file(ctx *c, const char *path, uint64_t size) {
     kind k = kind_of(path);
     c->stats->files++;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    if (k == K_JSONL) {
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            report(c, EN_FAIL, path, 0, "cannot read: %s", strerror(errno));
+            c->stats->failed++;
+            c->done += size;
+            return;
+        }
+        ingest_jsonl(c, path, f);
+        fclose(f);
+        return;
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         report(c, EN_FAIL, path, 0, "cannot read: %s", strerror(errno));
         c->stats->failed++;
         c->done += size;
-        return;
-    }
-    if (k == K_JSONL) {
-        ingest_jsonl(c, path, f);
-        fclose(f);
         return;
     }
     if (size > c->max_bytes) {
         report(c, EN_SKIP, path, 0, "%llu bytes is more than the limit of %zu (--max-bytes)",
                (unsigned long long)size, c->max_bytes);
         c->stats->skipped++;
-        fclose(f);
+        close(fd);
         c->done += size;
         return;
     }
-    size_t got = 0;
-    char *buf = read_all(f, (size_t)size, &got);
-    if (!buf) {
-        report(c, EN_FAIL, path, 0, "out of memory reading %llu bytes", (unsigned long long)size);
-        c->stats->failed++;
-    } else if (ferror(f)) {
+    if (read_all(fd, (size_t)size, &c->readbuf)) {
         report(c, EN_FAIL, path, 0, "read error: %s", strerror(errno));
         c->stats->failed++;
     } else {
-        ingest_text(c, path, buf, got);
+        ingest_text(c, path, c->readbuf.data, c->readbuf.len);
     }
-    free(buf);
-    fclose(f);
+    close(fd);
     c->done += size;
     if (c->o && c->o->progress) c->o->progress(c->o->ud, c->done, c->total);
 }
@@ -808,6 +824,7 @@ int en_ingest(en_store *st, const char *const *paths, size_t npaths, const en_in
     }
     en_store_set_bulk(st, 0);
 out:
+    en_buf_free(&c.readbuf);
     for (size_t i = 0; i < files.n; i++) free(files.v[i].path);
     free(files.v);
     return rc;

@@ -303,7 +303,7 @@ en_store *en_store_open(const char *path, unsigned flags, char *err, size_t errl
     if (!(flags & EN_OPEN_READONLY)) {
         if (en_store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")) goto fail;
     }
-    if (en_store_exec(st, "PRAGMA cache_size=-32000; PRAGMA temp_store=MEMORY")) goto fail;
+    if (en_store_exec(st, "PRAGMA cache_size=-8000; PRAGMA temp_store=MEMORY")) goto fail;
     int dummy;
     if (pragma_int(st, "PRAGMA user_version", &dummy)) {
         if (strstr(st->err, "file is not a database") || strstr(st->err, "not a database"))
@@ -465,12 +465,15 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v) {
         sqlite3_bind_null(s, i);
 }
 
-/* Replace the marked spans of document id. */
-static int put_spans(en_store *st, int64_t id, const en_docrec *d) {
-    sqlite3_stmt *del = en_store_stmt(st, "DELETE FROM doc_spans WHERE doc_id=?");
-    if (!del) return -1;
-    sqlite3_bind_int64(del, 1, id);
-    if (sqlite3_step(del) != SQLITE_DONE) return sqlfail(st, "deleting spans");
+/* Replace the marked spans of document id (a new document has none to
+ * delete: that statement is skipped, it cost an index probe per file). */
+static int put_spans(en_store *st, int64_t id, const en_docrec *d, int is_new) {
+    if (!is_new) {
+        sqlite3_stmt *del = en_store_stmt(st, "DELETE FROM doc_spans WHERE doc_id=?");
+        if (!del) return -1;
+        sqlite3_bind_int64(del, 1, id);
+        if (sqlite3_step(del) != SQLITE_DONE) return sqlfail(st, "deleting spans");
+    }
     if (d->nspans == 0) return 0;
     sqlite3_stmt *ins =
         en_store_stmt(st, "INSERT OR REPLACE INTO doc_spans(doc_id,start,stop,kind) "
@@ -580,7 +583,7 @@ int en_store_put_document(en_store *st, const en_docrec *d, en_putresult *result
         sqlfail(st, "looking up a document");
         goto fail;
     }
-    if (put_spans(st, *id, d)) goto fail;
+    if (put_spans(st, *id, d, *result == EN_PUT_ADDED)) goto fail;
     return en_store_commit(st);
 fail:
     en_store_rollback(st); /* only our level: an outer batch goes on */

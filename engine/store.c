@@ -542,11 +542,33 @@ int en_store_put_document(en_store *st, const en_docrec *d, en_putresult *result
     char now[32];
     en_now_iso(now);
     if (en_store_begin(st)) return -1;
-    s = en_store_stmt(st, "SELECT id FROM documents WHERE uri=?");
-    if (!s) goto fail;
-    bind_text(s, 1, d->uri);
-    rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    /* Insert first: the UNIQUE index on uri does the lookup as part of the
+     * insert, so a new document costs no separate probe. Nothing inserted
+     * means the uri is known: the content changed, update in place. */
+    sqlite3_stmt *ins = en_store_stmt(
+        st, "INSERT INTO documents(uri,name,hash,title,date,source,url,lang,place,agency,"
+            "text,bytes,meta,ingested_at,updated_at) "
+            "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?14) "
+            "ON CONFLICT(uri) DO NOTHING");
+    if (!ins) goto fail;
+    bind_doc(ins, d, now);
+    if (sqlite3_step(ins) != SQLITE_DONE) {
+        sqlfail(st, "storing a document");
+        goto fail;
+    }
+    if (sqlite3_changes(st->db) > 0) {
+        *id = sqlite3_last_insert_rowid(st->db);
+        *result = EN_PUT_ADDED;
+        /* new rows get ids above every existing one: index them at commit */
+        if (st->fts_from < 0) st->fts_from = *id - 1;
+    } else {
+        s = en_store_stmt(st, "SELECT id FROM documents WHERE uri=?");
+        if (!s) goto fail;
+        bind_text(s, 1, d->uri);
+        if (sqlite3_step(s) != SQLITE_ROW) {
+            sqlfail(st, "looking up a document");
+            goto fail;
+        }
         int64_t old = sqlite3_column_int64(s, 0);
         sqlite3_reset(s);
         if (drop_results(st, old)) goto fail;
@@ -563,25 +585,6 @@ int en_store_put_document(en_store *st, const en_docrec *d, en_putresult *result
         }
         *id = old;
         *result = EN_PUT_UPDATED;
-    } else if (rc == SQLITE_DONE) {
-        sqlite3_reset(s);
-        sqlite3_stmt *ins = en_store_stmt(
-            st, "INSERT INTO documents(uri,name,hash,title,date,source,url,lang,place,agency,"
-                "text,bytes,meta,ingested_at,updated_at) "
-                "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?14)");
-        if (!ins) goto fail;
-        bind_doc(ins, d, now);
-        if (sqlite3_step(ins) != SQLITE_DONE) {
-            sqlfail(st, "storing a document");
-            goto fail;
-        }
-        *id = sqlite3_last_insert_rowid(st->db);
-        *result = EN_PUT_ADDED;
-        /* new rows get ids above every existing one: index them at commit */
-        if (st->fts_from < 0) st->fts_from = *id - 1;
-    } else {
-        sqlfail(st, "looking up a document");
-        goto fail;
     }
     if (put_spans(st, *id, d, *result == EN_PUT_ADDED)) goto fail;
     return en_store_commit(st);

@@ -102,6 +102,44 @@ describe("rule files", function()
   end)
 end)
 
+describe("data files", function()
+  it("read TSV rows keyed by the header, skipping comments", function()
+    local path = tmp .. "/ok.tsv"
+    local f = assert(io.open(path, "w"))
+    f:write("name\tkey\n# a comment\nItaly\tITA\n\nMalaysia\t\n")
+    f:close()
+    local rows = engine.read_tsv(path)
+    assert.equal(2, #rows)
+    assert.equal("ITA", rows[1].key)
+    assert.is_nil(rows[2].key) -- an empty cell is absent
+  end)
+
+  it("name the file and line of a row with the wrong number of cells", function()
+    local path = tmp .. "/bad.tsv"
+    local f = assert(io.open(path, "w"))
+    f:write("name\tkey\tkind\nItaly\tITA\talias\nMalaysia\tMYS\n")
+    f:close()
+    -- pcall, not has_error: luassert strips a leading "file:line: " itself
+    local ok, err = pcall(engine.read_tsv, path)
+    assert.is_false(ok)
+    assert.equal(path .. ":3: 2 cells, the header has 3", err)
+    ok, err = pcall(engine.read_tsv, tmp .. "/missing.tsv")
+    assert.is_false(ok)
+    assert.equal(tmp .. "/missing.tsv: No such file or directory", err)
+  end)
+
+  it("stop a rule file that reads a malformed data file, naming both", function()
+    local bad = tmp .. "/data-bad"
+    os.execute("mkdir -p '" .. bad .. "' && printf 'a\tb\nx\n' > '" .. bad .. "/t.tsv'")
+    local dir = tmp .. "/pack-data"
+    os.execute("mkdir -p '" .. dir .. "' && printf 'local rows = tsv \"t.tsv\"\n' > '" .. dir .. "/r.lua'")
+    local e = engine.new { rules = dir, data = bad }
+    local ok, errs = e:load()
+    assert.is_nil(ok)
+    assert.truthy(errs[1]:find("t.tsv:2: 1 cells, the header has 2", 1, true))
+  end)
+end)
+
 describe("pattern helpers", function()
   local e = assert(pack(COUNTRIES .. [[
 local hits = {}

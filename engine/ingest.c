@@ -555,65 +555,96 @@ static void ingest_jsonl_line(ctx *c, const char *path, unsigned long line, cons
     en_buf_free(&rep);
 }
 
-/* A .jsonl file, read line by line; a line longer than max_bytes is skipped
- * without being held in memory whole. */
-static void ingest_jsonl(ctx *c, const char *path, FILE *f) {
+/* One complete line of a .jsonl file (without its newline). */
+static void jsonl_line(ctx *c, const char *path, unsigned long lineno, en_buf *line, int too_long,
+                       size_t nul) {
+    if (too_long) {
+        report(c, EN_SKIP, path, lineno, "line longer than %zu bytes", c->max_bytes);
+        c->stats->skipped++;
+    } else if (nul > 0 && line->len > 0 && nul * 100 > line->len) {
+        report(c, EN_SKIP, path, lineno, "binary data (%zu NUL bytes)", nul);
+        c->stats->skipped++;
+    } else {
+        size_t n = line->len;
+        if (n > 0 && line->data[n - 1] == '\r') n--;
+        ingest_jsonl_line(c, path, lineno, line->data ? line->data : "", n);
+    }
+}
+
+/* A .jsonl file, read in 64 KiB chunks and split at newlines with memchr.
+ * A line longer than max_bytes is skipped without being held in memory
+ * whole: once it passes the limit its bytes are dropped until the newline. */
+static void ingest_jsonl(ctx *c, const char *path, int fd) {
+    enum { CHUNK = 65536 };
+    char *chunk = malloc(CHUNK);
     en_buf line = {0};
     unsigned long lineno = 0;
-    int ch, too_long = 0, any = 0;
+    int too_long = 0, any = 0, failed = 0;
     size_t nul = 0;
+    if (!chunk) {
+        report(c, EN_FAIL, path, 0, "out of memory");
+        c->stats->failed++;
+        return;
+    }
     for (;;) {
-        ch = getc(f);
-        if (ch == EOF || ch == '\n') {
-            if (ch != EOF || line.len > 0 || too_long) {
-                lineno++;
-                any = 1;
-                if (too_long) {
-                    report(c, EN_SKIP, path, lineno, "line longer than %zu bytes", c->max_bytes);
-                    c->stats->skipped++;
-                } else if (nul > 0 && line.len > 0 && nul * 100 > line.len) {
-                    report(c, EN_SKIP, path, lineno, "binary data (%zu NUL bytes)", nul);
-                    c->stats->skipped++;
+        ssize_t r = read(fd, chunk, CHUNK);
+        if (r < 0) {
+            if (errno == EINTR) continue;
+            report(c, EN_FAIL, path, lineno + 1, "read error: %s", strerror(errno));
+            c->stats->failed++;
+            failed = 1;
+            break;
+        }
+        if (r == 0) break;
+        size_t n = (size_t)r, i = 0;
+        while (i < n) {
+            const char *nl = memchr(chunk + i, '\n', n - i);
+            size_t piece = nl ? (size_t)(nl - (chunk + i)) : n - i;
+            if (!too_long) {
+                if (line.len + piece > c->max_bytes) {
+                    too_long = 1;
+                    line.len = 0;
                 } else {
-                    size_t n = line.len;
-                    if (n > 0 && line.data[n - 1] == '\r') n--;
-                    ingest_jsonl_line(c, path, lineno, line.data ? line.data : "", n);
+                    for (size_t k = 0; k < piece; k++)
+                        if (chunk[i + k] == 0) nul++;
+                    if (en_buf_append(&line, chunk + i, piece)) {
+                        report(c, EN_FAIL, path, lineno + 1, "out of memory");
+                        c->stats->failed++;
+                        failed = 1;
+                        break;
+                    }
                 }
-                c->done += line.len + 1;
-                if (c->o && c->o->progress) c->o->progress(c->o->ud, c->done, c->total);
             }
+            i += piece;
+            if (!nl) break;
+            i++; /* the newline */
+            lineno++;
+            any = 1;
+            if (line.len > 0 || too_long) jsonl_line(c, path, lineno, &line, too_long, nul);
+            c->done += line.len + 1;
+            if (c->o && c->o->progress) c->o->progress(c->o->ud, c->done, c->total);
             line.len = 0;
             too_long = 0;
             nul = 0;
-            if (ch == EOF || c->store_failed) break;
+            if (c->store_failed) break;
             if (c->o && c->o->interrupted && c->o->interrupted(c->o->ud)) {
                 c->stats->interrupted = 1;
                 break;
             }
-            continue;
         }
-        if (too_long) continue;
-        if (ch == 0) nul++;
-        if (line.len >= c->max_bytes) {
-            too_long = 1;
-            continue;
-        }
-        char b = (char)ch;
-        if (en_buf_append(&line, &b, 1)) {
-            report(c, EN_FAIL, path, lineno + 1, "out of memory");
-            c->stats->failed++;
-            break;
-        }
+        if (failed || c->store_failed || c->stats->interrupted) break;
     }
-    if (ferror(f)) {
-        report(c, EN_FAIL, path, lineno, "read error: %s", strerror(errno));
-        c->stats->failed++;
+    if (!failed && !c->store_failed && !c->stats->interrupted && (line.len > 0 || too_long)) {
+        lineno++; /* a last line without a newline */
+        any = 1;
+        jsonl_line(c, path, lineno, &line, too_long, nul);
     }
-    if (!any) {
+    if (!any && !failed) {
         report(c, EN_SKIP, path, 0, "empty file");
         c->stats->skipped++;
     }
     en_buf_free(&line);
+    free(chunk);
 }
 
 /* Read a whole file of size n (n <= max_bytes) into the reused buffer b
@@ -641,23 +672,16 @@ static int read_all(int fd, size_t n, en_buf *b) {
 static void ingest_file(ctx *c, const char *path, uint64_t size) {
     kind k = kind_of(path);
     c->stats->files++;
-    if (k == K_JSONL) {
-        FILE *f = fopen(path, "rb");
-        if (!f) {
-            report(c, EN_FAIL, path, 0, "cannot read: %s", strerror(errno));
-            c->stats->failed++;
-            c->done += size;
-            return;
-        }
-        ingest_jsonl(c, path, f);
-        fclose(f);
-        return;
-    }
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         report(c, EN_FAIL, path, 0, "cannot read: %s", strerror(errno));
         c->stats->failed++;
         c->done += size;
+        return;
+    }
+    if (k == K_JSONL) {
+        ingest_jsonl(c, path, fd);
+        close(fd);
         return;
     }
     if (size > c->max_bytes) {

@@ -29,28 +29,6 @@ local function common(p, opts)
   return p
 end
 
--- A progress bar on stderr: shown only on a terminal, only after a second.
-local function progress_bar(quiet, label)
-  if quiet or not core.isatty(2) then return nil, function() end end
-  local t0 = core.clock()
-  local shown, last = false, 0
-  local function update(done, total)
-    local now = core.clock()
-    if now - t0 < 1 or now - last < 0.1 then return end
-    last, shown = now, true
-    local frac = total > 0 and math.min(done / total, 1) or 0
-    local width = 30
-    local fill = math.floor(frac * width + 0.5)
-    local rate = done / (now - t0) / 1048576
-    err:write(string.format("\r%s [%s%s] %3d%%  %.1f MB/s ", label, string.rep("#", fill),
-      string.rep(".", width - fill), math.floor(frac * 100 + 0.5), rate))
-  end
-  local function finish()
-    if shown then err:write("\r\27[K") end
-  end
-  return update, finish
-end
-
 local function open_store(db, writable)
   local st, msg
   if writable then
@@ -86,7 +64,7 @@ COMMANDS.ingest = {
   run = function(a)
     local st, msg = open_store(a.db, true)
     if not st then warn("entente: ", msg, "\n"); return 1 end
-    local update, finish = progress_bar(a.quiet or a.json, "ingest")
+    local update, finish = require("entente.commands").progress(a.quiet or a.json, "ingest")
     local messages = {}
     local t0 = core.clock()
     local ok, stats = pcall(st.ingest, st, a.paths, {

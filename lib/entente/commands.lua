@@ -153,7 +153,7 @@ M.extract = {
           pool:submit(row)
           done_bytes = done_bytes + todo[row.id]
           while pool:pending() >= 2 * jobs do write_one() end
-          update(done_bytes, total_bytes)
+          if update then update(done_bytes, total_bytes) end
         end
       end
       while pool:pending() > 0 do write_one() end
@@ -212,9 +212,11 @@ function M.cores()
   return math.max(n, 1)
 end
 
---- A progress bar on stderr (terminal only, after one second).
+--- A progress bar on stderr (terminal only, after one second). Returns
+-- update(done, total), or nil when nothing is to be shown (so that C loops
+-- can skip the callback altogether), and finish().
 function M.progress(quiet, label)
-  if quiet or not core.isatty(2) then return function() end, function() end end
+  if quiet or not core.isatty(2) then return nil, function() end end
   local t0, last, shown = core.clock(), 0, false
   return function(done, total)
     local now = core.clock()

@@ -64,35 +64,6 @@ lua_State *en_newstate(void) {
     return L;
 }
 
-/* memory() -> bytes in use by this Lua state */
-static int l_memory(lua_State *L) {
-    void *ud;
-    lua_getallocf(L, &ud);
-    if (lua_getallocf(L, NULL) != en_lua_alloc) {
-        lua_pushinteger(L, (lua_Integer)lua_gc(L, LUA_GCCOUNT, 0) * 1024);
-        return 1;
-    }
-    lua_pushinteger(L, (lua_Integer)((en_allocstate *)ud)->used);
-    return 1;
-}
-
-/* memory_limit(bytes) -> allow this many more bytes than are in use now
- * (0 or nil: no limit). Returns false when the state has no entente
- * allocator. */
-static int l_memory_limit(lua_State *L) {
-    void *ud;
-    lua_Alloc f = lua_getallocf(L, &ud);
-    if (f != en_lua_alloc) {
-        lua_pushboolean(L, 0);
-        return 1;
-    }
-    en_allocstate *a = ud;
-    lua_Integer extra = luaL_optinteger(L, 1, 0);
-    a->limit = extra > 0 ? a->used + (size_t)extra : 0;
-    lua_pushboolean(L, 1);
-    return 1;
-}
-
 /* The budget of the running guarded call (one per Lua state: rules run one
  * at a time in a state). Kept in the registry under &budget_key. */
 typedef struct en_budget {
@@ -252,11 +223,16 @@ static int l_getcwd(lua_State *L) {
     return 1;
 }
 
-static const luaL_Reg sys_funcs[] = {
-    {"isatty", l_isatty},     {"clock", l_clock},     {"stop_requested", l_stop_requested},
-    {"realpath", l_realpath}, {"mkdir", l_mkdir},     {"filetype", l_filetype},
-    {"getcwd", l_getcwd},     {"memory", l_memory},   {"memory_limit", l_memory_limit},
-    {"guarded", l_guarded},   {"listdir", l_listdir}, {NULL, NULL}};
+static const luaL_Reg sys_funcs[] = {{"isatty", l_isatty},
+                                     {"clock", l_clock},
+                                     {"stop_requested", l_stop_requested},
+                                     {"realpath", l_realpath},
+                                     {"mkdir", l_mkdir},
+                                     {"filetype", l_filetype},
+                                     {"getcwd", l_getcwd},
+                                     {"guarded", l_guarded},
+                                     {"listdir", l_listdir},
+                                     {NULL, NULL}};
 
 void en_prepare_state(lua_State *L) {
     luaL_openlibs(L);

@@ -102,7 +102,7 @@ struct en_result *en_take_result(lua_State *L, int idx);
 void en_push_result(lua_State *L, struct en_result *r);
 
 /* The allocator of every entente Lua state: counts bytes in use and, when
- * a limit is set (core.memory_limit), refuses to grow past it, which Lua
+ * a limit is set (core.guarded), refuses to grow past it, which Lua
  * turns into a "not enough memory" error. */
 typedef struct en_allocstate {
     size_t used;

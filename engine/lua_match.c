@@ -31,6 +31,7 @@
 
 #include "annot.h"
 #include "gazetteer.h"
+#include "lexicon.h"
 #include "lua_entente.h"
 
 typedef struct en_matcher {
@@ -149,7 +150,8 @@ static int matcher_range(lua_State *L) {
     return 1;
 }
 
-/* M:sentence(i) -> subject, start, stop: match within sentence i (1-based) */
+/* M:sentence(i [, bare]) -> subject, start, stop: match within sentence i
+ * (1-based). With bare true, only start and stop (no copy of the text). */
 static int matcher_sentence(lua_State *L) {
     en_matcher *m = active_matcher(L, 1);
     lua_Integer i = luaL_checkinteger(L, 2);
@@ -158,6 +160,11 @@ static int matcher_sentence(lua_State *L) {
     set_range(m, s->start, s->stop);
     m->tfirst = s->tok_first;
     m->tend = (size_t)s->tok_first + s->tok_count;
+    if (lua_toboolean(L, 3)) { /* the caller has the subject already */
+        lua_pushinteger(L, s->start);
+        lua_pushinteger(L, s->stop);
+        return 2;
+    }
     lua_pushlstring(L, m->v.text + s->start, s->stop - s->start);
     lua_pushinteger(L, s->start);
     lua_pushinteger(L, s->stop);
@@ -307,6 +314,137 @@ static int matcher_token_at(lua_State *L) {
     }
     if (lo >= m->v.ntok) return 0;
     lua_pushinteger(L, (lua_Integer)lo);
+    return 1;
+}
+
+/* M:words(a, b) -> {words = {...}, starts = {...}, stops = {...}}: the
+ * folded forms and byte spans of the document's tokens that lie inside
+ * [a, b), in order. Rules read sentences as word lists; building them here
+ * from the tokens folded once per document costs no tokenizing or folding
+ * in Lua. Does not change the range. */
+static int matcher_words(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    lua_Integer a = luaL_checkinteger(L, 2), b = luaL_checkinteger(L, 3);
+    luaL_argcheck(L, a >= 0 && (size_t)a <= m->v.len, 2, "offset out of range");
+    luaL_argcheck(L, b >= a && (size_t)b <= m->v.len, 3, "offset out of range");
+    size_t lo = 0, hi = m->v.ntok;
+    while (lo < hi) { /* first token starting at or after a */
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->v.toks[mid].start < (uint32_t)a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t e = lo;
+    while (e < m->v.ntok && m->v.toks[e].stop <= (uint32_t)b) e++;
+    int n = (int)(e - lo);
+    lua_createtable(L, 0, 3); /* [w] */
+    lua_createtable(L, n, 0); /* [w, words] */
+    lua_createtable(L, n, 0); /* [w, words, starts] */
+    lua_createtable(L, n, 0); /* [w, words, starts, stops] */
+    for (size_t k = lo; k < e; k++) {
+        lua_Integer i = (lua_Integer)(k - lo) + 1;
+        lua_pushlstring(L, m->ftok[k].s, m->ftok[k].len);
+        lua_rawseti(L, -4, i);
+        lua_pushinteger(L, m->v.toks[k].start);
+        lua_rawseti(L, -3, i);
+        lua_pushinteger(L, m->v.toks[k].stop);
+        lua_rawseti(L, -2, i);
+    }
+    lua_setfield(L, -4, "stops");  /* [w, words, starts] */
+    lua_setfield(L, -3, "starts"); /* [w, words] */
+    lua_setfield(L, -2, "words");  /* [w] */
+    return 1;
+}
+
+/* ---- cue lexicons ------------------------------------------------------------- */
+
+typedef struct en_llex {
+    en_lexicon *lx;
+} en_llex;
+
+#define EN_LEXICON_MT "entente.Lexicon"
+
+static en_llex *check_lex(lua_State *L, int i) {
+    en_llex *l = luaL_checkudata(L, i, EN_LEXICON_MT);
+    if (!l->lx) luaL_argerror(L, i, "closed lexicon");
+    return l;
+}
+
+/* core.lexicon() -> Lexicon */
+static int l_lexicon(lua_State *L) {
+    en_llex *l = lua_newuserdatauv(L, sizeof *l, 0); /* [l] */
+    l->lx = NULL;
+    luaL_setmetatable(L, EN_LEXICON_MT);
+    l->lx = en_lexicon_new();
+    if (!l->lx) return luaL_error(L, "out of memory");
+    return 1;
+}
+
+static int lex_close(lua_State *L) {
+    en_llex *l = luaL_checkudata(L, 1, EN_LEXICON_MT);
+    en_lexicon_free(l->lx);
+    l->lx = NULL;
+    return 0;
+}
+
+/* X:add{tok, ...}: a phrase of folded tokens ("word*" is a prefix). */
+static int lex_add(lua_State *L) {
+    en_llex *l = check_lex(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    size_t n = (size_t)luaL_len(L, 2);
+    luaL_argcheck(L, n > 0 && n <= 64, 2, "a phrase of 1 to 64 tokens");
+    const char *toks[64];
+    size_t lens[64];
+    for (size_t k = 0; k < n; k++) {
+        lua_rawgeti(L, 2, (lua_Integer)k + 1); /* [.., tok] (kept on the stack while used) */
+        if (lua_type(L, -1) != LUA_TSTRING) return luaL_argerror(L, 2, "tokens must be strings");
+        toks[k] = lua_tolstring(L, -1, &lens[k]);
+    }
+    int rc = en_lexicon_add(l->lx, toks, lens, n);
+    if (rc == -2) return luaL_argerror(L, 2, "empty token");
+    if (rc) return luaL_error(L, "out of memory");
+    return 0;
+}
+
+static int lex_size(lua_State *L) {
+    lua_pushinteger(L, (lua_Integer)en_lexicon_size(check_lex(L, 1)->lx));
+    return 1;
+}
+
+static const luaL_Reg lex_methods[] = {
+    {"add", lex_add}, {"size", lex_size}, {"close", lex_close}, {NULL, NULL}};
+
+/* M:lexicon(X, a, b) -> h: over the tokens inside [a, b) (numbered from 1
+ * as in M:words), h[i] = index of the last token of the phrase of X that
+ * matches at token i, or false. */
+static int matcher_lexicon(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    en_llex *l = check_lex(L, 2);
+    lua_Integer a = luaL_checkinteger(L, 3), b = luaL_checkinteger(L, 4);
+    luaL_argcheck(L, a >= 0 && (size_t)a <= m->v.len, 3, "offset out of range");
+    luaL_argcheck(L, b >= a && (size_t)b <= m->v.len, 4, "offset out of range");
+    if (en_lexicon_build(l->lx)) return luaL_error(L, "out of memory");
+    size_t lo = 0, hi = m->v.ntok;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (m->v.toks[mid].start < (uint32_t)a)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    size_t e = lo;
+    while (e < m->v.ntok && m->v.toks[e].stop <= (uint32_t)b) e++;
+    size_t n = e - lo;
+    lua_createtable(L, (int)n, 0); /* [h] */
+    for (size_t i = 0; i < n; i++) {
+        size_t len = en_lexicon_at(l->lx, m->ftok + lo, n, i);
+        if (len)
+            lua_pushinteger(L, (lua_Integer)(i + len));
+        else
+            lua_pushboolean(L, 0);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
     return 1;
 }
 
@@ -508,6 +646,8 @@ static const luaL_Reg matcher_methods[] = {{"begin", matcher_begin},
                                            {"token", matcher_token},
                                            {"token_at", matcher_token_at},
                                            {"gazetteer", matcher_gazetteer},
+                                           {"words", matcher_words},
+                                           {"lexicon", matcher_lexicon},
                                            {"helper_tok", matcher_helper_tok},
                                            {"helper_word", matcher_helper_word},
                                            {"helper_kind", matcher_helper_kind},
@@ -563,7 +703,8 @@ static int gaz_size(lua_State *L) {
 static const luaL_Reg gaz_methods[] = {
     {"add", gaz_add}, {"size", gaz_size}, {"close", gaz_close}, {NULL, NULL}};
 
-static const luaL_Reg funcs[] = {{"matcher", l_matcher}, {"gazetteer", l_gazetteer}, {NULL, NULL}};
+static const luaL_Reg funcs[] = {
+    {"matcher", l_matcher}, {"gazetteer", l_gazetteer}, {"lexicon", l_lexicon}, {NULL, NULL}};
 
 int luaopen_entente_match(lua_State *L) {
     luaL_newmetatable(L, EN_MATCHER_MT); /* [mt] */
@@ -578,6 +719,14 @@ int luaopen_entente_match(lua_State *L) {
     lua_pushcfunction(L, gaz_close);
     lua_setfield(L, -2, "__close");
     luaL_newlib(L, gaz_methods);
+    lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, EN_LEXICON_MT); /* [mt] */
+    lua_pushcfunction(L, lex_close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, lex_close);
+    lua_setfield(L, -2, "__close");
+    luaL_newlib(L, lex_methods);
     lua_setfield(L, -2, "__index");
     lua_pop(L, 1);
     luaL_newlib(L, funcs);

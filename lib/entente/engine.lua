@@ -164,6 +164,39 @@ function Engine:gazetteer(name)
 end
 
 ---------------------------------------------------------------------------
+-- Cue lexicons: lists of short phrases over folded words, where a word
+-- ending in '*' is a prefix ("negotiat*"). Matched in C (engine/lexicon.c)
+-- over the tokens of a span with d:cues(lexicon, a, b).
+
+local Lex = {}
+Lex.__index = Lex
+M.Lex = Lex
+
+--- The folded tokens of a lexicon phrase ("co-produc*" -> co - produc*).
+function M.phrase_tokens(phrase)
+  local toks = {}
+  for _, t in ipairs(core.tokenize(phrase)) do toks[#toks + 1] = core.fold(t.text) end
+  if toks[#toks] == "*" and #toks > 1 then
+    toks[#toks] = nil
+    toks[#toks] = toks[#toks] .. "*"
+  end
+  return toks
+end
+
+function Engine.lexicon(_, list)
+  if type(list) ~= "table" then error("lexicon: takes a list of phrases", 3) end
+  local c = core.lexicon()
+  for i, phrase in ipairs(list) do
+    if type(phrase) ~= "string" then error(string.format("lexicon: phrase %d is not a string", i), 3) end
+    local toks = M.phrase_tokens(phrase)
+    if #toks > 0 and not (#toks == 1 and toks[1] == "*") then c:add(toks) end
+  end
+  return setmetatable({ c = c, phrases = list }, Lex)
+end
+
+function Lex:size() return self.c:size() end
+
+---------------------------------------------------------------------------
 -- Loading a rule pack
 
 -- The file and line of the caller at level. Files under entente's home
@@ -263,6 +296,8 @@ function Engine:file_env()
     list[#list + 1] = r
     return r
   end
+  --- lexicon{phrases}: a cue lexicon (matched with d:cues).
+  extra.lexicon = function(list) return e:lexicon(list) end
   --- gazetteer"name": the named gazetteer, shared by every file of the pack.
   extra.gazetteer = function(name)
     if type(name) ~= "string" then error("gazetteer: name must be a string", 2) end
@@ -388,9 +423,19 @@ function Engine:new_doc(doc)
     failures = {},
     blockers = {},    -- type id -> spans in which that type is superseded
     focus = {},       -- free for rules: e.g. the pair of countries in focus
+    words_cache = {}, -- span -> d:words table
+    subjects = {}, sent_starts = {}, sent_stops = {}, -- sentence texts and spans, filled as rules ask
     rule = nil,       -- the rule running now
   }, Doc)
   return d
+end
+
+--- d:cues(lexicon, a, b) -> h: for the tokens inside [a, b) (numbered as
+-- in d:words), h[i] is the index of the last token of the lexicon phrase
+-- that matches at token i, or false.
+function Doc:cues(lex, a, b)
+  if getmetatable(lex) ~= Lex then error("cues: a lexicon from lexicon{...}", 2) end
+  return self.engine.matcher:lexicon(lex.c, a, b)
 end
 
 -- The sentence (index, start, stop) covering an offset.
@@ -401,6 +446,20 @@ function Doc:sentence_of(offset)
 end
 
 function Doc:slice(a, b) return self.doc:slice(a, b) end
+
+--- d:words(a, b) -> {words, starts, stops}: the folded words of the tokens
+-- inside [a, b) with their byte spans. Made in C from the tokens folded
+-- once per document, and kept for the document: rules that ask again for
+-- the same span get the same table (treat it as read-only).
+function Doc:words(a, b)
+  local key = a * 4294967296 + b
+  local w = self.words_cache[key]
+  if not w then
+    w = self.engine.matcher:words(a, b)
+    self.words_cache[key] = w
+  end
+  return w
+end
 function Doc:sentences() return self.doc:sentences() end
 
 local function overlaps(a0, a1, b0, b1) return a0 < b1 and b0 < a1 end
@@ -673,17 +732,26 @@ function Engine:run_rule(rule, d)
     d.rule = nil
     return
   end
-  local nsent = doc:count_sentences()
+  local nsent = d.nsent
+  if not nsent then nsent = doc:count_sentences(); d.nsent = nsent end
+  local subjects, starts, stops = d.subjects, d.sent_starts, d.sent_stops
+  local matcher = e.matcher
   local current = 0
   local ok, err = self:guarded(rule, function()
     for i = 1, nsent do
-      local subject, s0, s1 = e.matcher:sentence(i)
+      -- sentence texts are copied out of C once per document, not per rule
+      local subject, s0, s1 = subjects[i], starts[i], stops[i]
+      if subject then
+        matcher:sentence(i, true)
+      else
+        subject, s0, s1 = matcher:sentence(i)
+        subjects[i], starts[i], stops[i] = subject, s0, s1
+      end
       current = s0
       if passes(e, rule, s0, s1) then
-        local sv = setmetatable({ d = d, index = i, start = s0, stop = s1, text = subject,
-          doc = d }, Sent)
+        local sv -- the sentence view, made on the first match
         if rule.gazetteer then
-          local hits = e.matcher:gazetteer(rule.gazetteer.g)
+          local hits = matcher:gazetteer(rule.gazetteer.g)
           for _, h in ipairs(hits) do
             current = h.start
             for _, v in ipairs(h.values) do
@@ -691,6 +759,8 @@ function Engine:run_rule(rule, d)
               local hit = { start = h.start, stop = h.stop, entry = entry,
                 text = d.text:sub(h.start + 1, h.stop) }
               if rule.action then
+                sv = sv or setmetatable({ d = d, index = i, start = s0, stop = s1, text = subject,
+                  doc = d }, Sent)
                 sv.match = hit
                 rule.action(hit, sv)
               else
@@ -703,11 +773,13 @@ function Engine:run_rule(rule, d)
         else
           scan(e, rule, subject, s0, function(m)
             current = m.start
+            sv = sv or setmetatable({ d = d, index = i, start = s0, stop = s1, text = subject,
+              doc = d }, Sent)
             sv.match = m
             rule.action(m, sv)
           end)
         end
-        sv._expired = true
+        if sv then sv._expired = true end
       end
     end
   end)

@@ -91,116 +91,48 @@ M.PAIR_REFS = { "both countries", "the two countries", "both nations", "the two 
 ---------------------------------------------------------------------------
 -- Phrase matching over folded tokens
 
-local function compile(list)
-  local out = {}
-  for _, phrase in ipairs(list) do
-    local toks = {}
-    for _, t in ipairs(tokenize(phrase)) do toks[#toks + 1] = fold(t.text) end
-    -- "co-produc*" tokenizes as co - produc *: rejoin a trailing star
-    local last = toks[#toks]
-    if last == "*" then
-      toks[#toks] = nil
-      toks[#toks] = toks[#toks] .. "*"
-    end
-    -- "word*" tokens match by prefix: keep the prefixes apart for match_at
-    toks.prefix = {}
-    for k, t in ipairs(toks) do
-      if t:sub(-1) == "*" then toks.prefix[k] = t:sub(1, -2) end
-    end
-    out[#out + 1] = toks
-  end
-  return out
-end
-
--- Does phrase (token list) match the folded words at position i? A token
--- "word*" matches any word starting with "word" (precompiled by lex into
--- the prefix, so matching does no string slicing for exact tokens).
+-- Does phrase (folded tokens, "word*" a prefix) match the folded words at
+-- position i?
 local function match_at(phrase, words, i)
-  local pre = phrase.prefix
-  if not pre then -- a token list made elsewhere: work out its prefixes once
-    pre = {}
-    for k, t in ipairs(phrase) do
-      if t:sub(-1) == "*" then pre[k] = t:sub(1, -2) end
-    end
-    phrase.prefix = pre
-  end
   for k = 1, #phrase do
-    local w = words[i + k - 1]
+    local w, t = words[i + k - 1], phrase[k]
     if not w then return false end
-    local pk = pre[k]
-    if pk then
-      if w:sub(1, #pk) ~= pk then return false end
-    elseif phrase[k] ~= w then
+    if t:sub(-1) == "*" then
+      if w:sub(1, #t - 1) ~= t:sub(1, -2) then return false end
+    elseif t ~= w then
       return false
     end
   end
   return true
 end
 
--- A compiled lexicon: phrases indexed by their first token, so that a word
--- is only tried against the phrases that can start with it (a word list of
--- hundreds of phrases costs one table lookup per word, not hundreds of
--- comparisons). Phrases whose first token ends in '*' are tried everywhere.
+-- Compiled lexicons (engine/lexicon.c) by name.
 local LEX = {}
 local function lex(name, list)
   local l = LEX[name]
   if not l then
-    l = { first = {}, wild = {}, short = {} }
-    for _, ph in ipairs(compile(list)) do
-      local p1 = ph.prefix[1]
-      if p1 and #p1 >= 3 then
-        -- wildcard first tokens are indexed by their first three letters
-        local key = p1:sub(1, 3)
-        local bucket = l.wild[key]
-        if not bucket then bucket = {}; l.wild[key] = bucket end
-        bucket[#bucket + 1] = ph
-      elseif p1 then
-        l.short[#l.short + 1] = ph
-      else
-        local bucket = l.first[ph[1]]
-        if not bucket then bucket = {}; l.first[ph[1]] = bucket end
-        bucket[#bucket + 1] = ph
-      end
-    end
+    l = lexicon(list)
     LEX[name] = l
   end
   return l
 end
 M.lex = lex
 
--- The first phrase of a lexicon matching at word i (its last index), or nil.
-local function match_lex(l, words, i)
-  local bucket = l.first[words[i]]
-  if bucket then
-    for _, ph in ipairs(bucket) do
-      if match_at(ph, words, i) then return i + #ph - 1 end
-    end
-  end
-  local w = words[i]
-  local wild = w and l.wild[w:sub(1, 3)]
-  if wild then
-    for _, ph in ipairs(wild) do
-      if match_at(ph, words, i) then return i + #ph - 1 end
-    end
-  end
-  for _, ph in ipairs(l.short) do
-    if match_at(ph, words, i) then return i + #ph - 1 end
-  end
-  return nil
-end
+-- The document and span each word list of words_of stands for.
+local SPAN = setmetatable({}, { __mode = "k" })
 
 -- Where a lexicon matches in a word list: hits[i] = last index of the
--- phrase starting at i. Computed once per word list and lexicon, since the
--- same sentence is asked about the same lexicons many times.
+-- phrase starting at i. Matched in C once per word list and lexicon, since
+-- the same sentence is asked about the same lexicons many times.
 local HITS = setmetatable({}, { __mode = "k" })
 local function hits_of(words, name, list)
   local per = HITS[words]
   if not per then per = {}; HITS[words] = per end
   local h = per[name]
   if not h then
-    h = {}
-    local l = lex(name, list)
-    for i = 1, #words do h[i] = match_lex(l, words, i) or false end
+    local span = SPAN[words]
+    if not span then error("rel_common: word lists must come from words_of", 3) end
+    h = span[1]:cues(lex(name, list), span[2], span[3])
     per[name] = h
   end
   return h
@@ -230,15 +162,12 @@ end
 ---------------------------------------------------------------------------
 -- Sentences
 
--- Folded words of a span, with their offsets.
+-- Folded words of a span, with their offsets (shared by every rule that
+-- reads the same span of the document: read-only).
 function M.words_of(d, a, b)
-  local words, starts, stops = {}, {}, {}
-  for _, t in ipairs(tokenize(d.text:sub(a + 1, b))) do
-    words[#words + 1] = fold(t.text)
-    starts[#starts + 1] = a + t.start
-    stops[#stops + 1] = a + t.stop
-  end
-  return { words = words, starts = starts, stops = stops }
+  local w = d:words(a, b)
+  if not SPAN[w.words] then SPAN[w.words] = { d, a, b } end
+  return w
 end
 
 -- Token index at or after an offset.

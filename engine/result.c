@@ -124,26 +124,51 @@ static int entity_id(en_store *st, const char *type, const char *key, const char
     return 0;
 }
 
-/* Recompute a thread's furthest stage and first and last dates from its
- * relations (a relation's date, else its document's date). */
-static int refresh_thread(en_store *st, int64_t tid) {
+/* Fold one new relation into its thread's summary: the furthest stage,
+ * and the first and last dates (the relation's date, else its document's,
+ * when it starts with a digit). Adding can only raise the stage and widen
+ * the dates, so this is exact; deletions mark the thread for a recount. */
+static int extend_thread(en_store *st, int64_t tid, const char *stage, const char *date) {
     sqlite3_stmt *s = en_store_stmt(
-        st,
-        "UPDATE threads SET "
-        " stage = (SELECT r.stage FROM relations r WHERE r.thread_id = ?1 AND r.stage IS NOT NULL"
-        "   ORDER BY CASE r.stage WHEN 'delivery' THEN 5 WHEN 'contract' THEN 4"
-        "   WHEN 'framework' THEN 3 WHEN 'talks' THEN 2 WHEN 'intent' THEN 1 ELSE 0 END DESC"
-        "   LIMIT 1),"
-        " first_date = (SELECT min(coalesce(r.date, d.date)) FROM relations r"
-        "   JOIN documents d ON d.id = r.doc_id WHERE r.thread_id = ?1"
-        "   AND coalesce(r.date, d.date) GLOB '[0-9]*'),"
-        " last_date = (SELECT max(coalesce(r.date, d.date)) FROM relations r"
-        "   JOIN documents d ON d.id = r.doc_id WHERE r.thread_id = ?1"
-        "   AND coalesce(r.date, d.date) GLOB '[0-9]*')"
-        " WHERE id = ?1");
+        st, "UPDATE threads SET"
+            " stage = CASE WHEN ?2 IS NOT NULL AND (stage IS NULL OR"
+            "   (CASE ?2 WHEN 'delivery' THEN 5 WHEN 'contract' THEN 4 WHEN 'framework' THEN 3"
+            "    WHEN 'talks' THEN 2 WHEN 'intent' THEN 1 ELSE 0 END) >"
+            "   (CASE stage WHEN 'delivery' THEN 5 WHEN 'contract' THEN 4 WHEN 'framework' THEN 3"
+            "    WHEN 'talks' THEN 2 WHEN 'intent' THEN 1 ELSE 0 END)) THEN ?2 ELSE stage END,"
+            " first_date = CASE WHEN ?3 IS NOT NULL AND (first_date IS NULL OR ?3 < first_date)"
+            "   THEN ?3 ELSE first_date END,"
+            " last_date = CASE WHEN ?3 IS NOT NULL AND (last_date IS NULL OR ?3 > last_date)"
+            "   THEN ?3 ELSE last_date END"
+            " WHERE id = ?1");
     if (!s) return -1;
     sqlite3_bind_int64(s, 1, tid);
+    bind_str(s, 2, stage);
+    if (date && *date >= '0' && *date <= '9')
+        bind_str(s, 3, date);
+    else
+        sqlite3_bind_null(s, 3);
     return step_done(st, s, "updating a thread");
+}
+
+/* The document's date (NULL when it has none); *buf is freed by the caller. */
+static int doc_date(en_store *st, int64_t doc, char **buf) {
+    *buf = NULL;
+    sqlite3_stmt *s = en_store_stmt(st, "SELECT date FROM documents WHERE id = ?");
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, doc);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_TEXT) {
+        const char *d = (const char *)sqlite3_column_text(s, 0);
+        *buf = d ? strdup(d) : NULL;
+        if (d && !*buf) {
+            sqlite3_reset(s);
+            return en_store_fail(st, "out of memory");
+        }
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return fail_sql(st, "reading a document date");
+    return 0;
 }
 
 /* Thread ids of the document's current relations (to refresh after a
@@ -175,13 +200,22 @@ static int old_threads(en_store *st, int64_t doc, int64_t **out, size_t *n) {
 }
 
 static int put(en_store *st, const en_result *r, const char *rulepack_hash, int64_t run_id,
-               int64_t *mids, int64_t **tids, size_t *ntids) {
+               int64_t *mids, const char *date) {
     static const char *const drop[] = {
         "DELETE FROM relations WHERE doc_id = ?",
         "DELETE FROM mentions WHERE doc_id = ?",
         "DELETE FROM failures WHERE doc_id = ?",
     };
-    if (old_threads(st, r->doc_id, tids, ntids)) return -1;
+    int64_t *old = NULL;
+    size_t nold = 0;
+    if (old_threads(st, r->doc_id, &old, &nold)) return -1;
+    for (size_t i = 0; i < nold; i++) {
+        if (en_store_mark_thread(st, old[i])) {
+            free(old);
+            return -1;
+        }
+    }
+    free(old);
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++) {
         sqlite3_stmt *s = en_store_stmt(st, drop[i]);
         if (!s) return -1;
@@ -299,12 +333,7 @@ static int put(en_store *st, const en_result *r, const char *rulepack_hash, int6
             bind_str(as, 7, a->value);
             if (step_done(st, as, "storing a relation argument")) return -1;
         }
-        if (tid) {
-            int64_t *v = realloc(*tids, (*ntids + 1) * sizeof *v);
-            if (!v) return en_store_fail(st, "out of memory");
-            *tids = v;
-            (*tids)[(*ntids)++] = tid;
-        }
+        if (tid && extend_thread(st, tid, x->stage, x->date ? x->date : date)) return -1;
     }
     for (size_t i = 0; i < r->nfailures; i++) {
         const en_rfailure *f = &r->failures[i];
@@ -338,8 +367,6 @@ static int put(en_store *st, const en_result *r, const char *rulepack_hash, int6
     bind_str(ins, 5, now);
     sqlite3_bind_int64(ins, 6, (sqlite3_int64)r->nfailures);
     if (step_done(st, ins, "storing the extraction record")) return -1;
-    for (size_t i = 0; i < *ntids; i++)
-        if (refresh_thread(st, (*tids)[i])) return -1;
     return 0;
 }
 
@@ -347,16 +374,16 @@ int en_store_put_result(en_store *st, const en_result *r, const char *rulepack_h
                         int64_t run_id) {
     if (en_store_readonly(st)) return en_store_fail(st, "%s: opened read-only", en_store_path(st));
     int64_t *mids = calloc(r->nmentions + 1, sizeof *mids);
-    int64_t *tids = NULL;
-    size_t ntids = 0;
+    char *date = NULL;
     if (!mids) return en_store_fail(st, "out of memory");
     if (en_store_begin(st)) {
         free(mids);
         return -1;
     }
-    int rc = put(st, r, rulepack_hash, run_id, mids, &tids, &ntids);
+    int rc = doc_date(st, r->doc_id, &date);
+    if (!rc) rc = put(st, r, rulepack_hash, run_id, mids, date);
     free(mids);
-    free(tids);
+    free(date);
     if (rc) {
         en_store_rollback(st);
         return -1;

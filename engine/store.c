@@ -25,6 +25,8 @@ struct en_store {
     int bulk;         /* inner levels are not savepoints (see en_store_set_bulk) */
     int poisoned;     /* an inner level failed in bulk mode: the outer must roll back */
     int64_t fts_from; /* new documents with id > fts_from await FTS indexing (-1: none) */
+    int64_t *dirty;   /* threads whose summary awaits a recount at commit */
+    size_t ndirty, dirty_cap;
     char err[512];
     struct {
         const char *sql;
@@ -326,6 +328,7 @@ void en_store_close(en_store *st) {
         st->depth = 0;
         sqlite3_close(st->db);
     }
+    free(st->dirty);
     free(st->path);
     free(st);
 }
@@ -335,6 +338,60 @@ void en_store_close(en_store *st) {
  * without losing the outer batch. */
 void en_store_set_bulk(en_store *st, int on) {
     st->bulk = on;
+}
+
+/* Recompute a thread's furthest stage and first and last dates from its
+ * relations (a relation's date, else its document's date). */
+static int refresh_thread(en_store *st, int64_t tid) {
+    sqlite3_stmt *s = en_store_stmt(
+        st,
+        "UPDATE threads SET "
+        " stage = (SELECT r.stage FROM relations r WHERE r.thread_id = ?1 AND r.stage IS NOT NULL"
+        "   ORDER BY CASE r.stage WHEN 'delivery' THEN 5 WHEN 'contract' THEN 4"
+        "   WHEN 'framework' THEN 3 WHEN 'talks' THEN 2 WHEN 'intent' THEN 1 ELSE 0 END DESC"
+        "   LIMIT 1),"
+        " first_date = (SELECT min(coalesce(r.date, d.date)) FROM relations r"
+        "   JOIN documents d ON d.id = r.doc_id WHERE r.thread_id = ?1"
+        "   AND coalesce(r.date, d.date) GLOB '[0-9]*'),"
+        " last_date = (SELECT max(coalesce(r.date, d.date)) FROM relations r"
+        "   JOIN documents d ON d.id = r.doc_id WHERE r.thread_id = ?1"
+        "   AND coalesce(r.date, d.date) GLOB '[0-9]*')"
+        " WHERE id = ?1");
+    if (!s) return -1;
+    sqlite3_bind_int64(s, 1, tid);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) return sqlfail(st, "updating a thread");
+    return 0;
+}
+
+int en_store_mark_thread(en_store *st, int64_t tid) {
+    if (st->depth <= 0) return refresh_thread(st, tid);
+    if (st->ndirty == st->dirty_cap) {
+        size_t cap = st->dirty_cap ? st->dirty_cap * 2 : 64;
+        int64_t *v = realloc(st->dirty, cap * sizeof *v);
+        if (!v) return en_store_fail(st, "out of memory");
+        st->dirty = v;
+        st->dirty_cap = cap;
+    }
+    st->dirty[st->ndirty++] = tid;
+    return 0;
+}
+
+static int cmp_i64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Recount every marked thread once (at the outermost commit). */
+static int refresh_dirty(en_store *st) {
+    qsort(st->dirty, st->ndirty, sizeof *st->dirty, cmp_i64);
+    for (size_t i = 0; i < st->ndirty; i++) {
+        if (i > 0 && st->dirty[i] == st->dirty[i - 1]) continue;
+        if (refresh_thread(st, st->dirty[i])) return -1;
+    }
+    st->ndirty = 0;
+    return 0;
 }
 
 int en_store_begin(en_store *st) {
@@ -362,6 +419,13 @@ int en_store_commit(en_store *st) {
     if (st->depth == 1 && st->poisoned) {
         en_store_rollback(st);
         return en_store_fail(st, "%s: the batch was rolled back after an error", st->path);
+    }
+    if (st->depth == 1 && st->ndirty > 0 && refresh_dirty(st)) {
+        char keep[sizeof st->err];
+        memcpy(keep, st->err, sizeof keep);
+        en_store_rollback(st);
+        memcpy(st->err, keep, sizeof keep);
+        return -1;
     }
     if (st->depth == 1 && st->fts_from >= 0) {
         /* Index the transaction's new documents in one statement: FTS5
@@ -413,6 +477,7 @@ int en_store_rollback(en_store *st) {
     if (st->depth == 0) {
         st->poisoned = 0;
         st->fts_from = -1;
+        st->ndirty = 0;
     }
     if (st->depth == 0)
         snprintf(sql, sizeof sql, "ROLLBACK");
@@ -490,8 +555,22 @@ static int put_spans(en_store *st, int64_t id, const en_docrec *d, int is_new) {
     return 0;
 }
 
-/* Drop what extraction found in document id (its content changed). */
+/* Drop what extraction found in document id (its content changed); the
+ * threads its relations belonged to are recounted at commit. */
 static int drop_results(en_store *st, int64_t id) {
+    sqlite3_stmt *t = en_store_stmt(
+        st, "SELECT DISTINCT thread_id FROM relations WHERE doc_id = ? AND thread_id IS NOT NULL");
+    if (!t) return -1;
+    sqlite3_bind_int64(t, 1, id);
+    int rc;
+    while ((rc = sqlite3_step(t)) == SQLITE_ROW) {
+        if (en_store_mark_thread(st, sqlite3_column_int64(t, 0))) {
+            sqlite3_reset(t);
+            return -1;
+        }
+    }
+    sqlite3_reset(t);
+    if (rc != SQLITE_DONE) return sqlfail(st, "reading threads");
     static const char *const sql[] = {
         "DELETE FROM relations WHERE doc_id=?",
         "DELETE FROM mentions WHERE doc_id=?",

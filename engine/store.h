@@ -56,6 +56,13 @@ int en_store_begin(en_store *st);
  * is stored whole or not at all. */
 void en_store_set_bulk(en_store *st, int on);
 int en_store_commit(en_store *st);
+
+/* Mark a thread whose relations changed in ways an incremental update
+ * cannot follow (some were deleted): its summary (furthest stage, first and
+ * last dates) is recounted from its relations once, at the outermost
+ * commit, however many documents of the batch touched it. Outside a
+ * transaction, recounts at once. Returns 0, or -1 (error in the store). */
+int en_store_mark_thread(en_store *st, int64_t tid);
 int en_store_rollback(en_store *st);
 
 /* Execute SQL without results (schema, pragmas). */

@@ -171,6 +171,26 @@ static int matcher_sentence(lua_State *L) {
     return 3;
 }
 
+/* M:sentence_of(offset) -> index (1-based), start, stop of the sentence
+ * covering a byte offset, or nothing. Does not change the range. */
+static int matcher_sentence_of(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    lua_Integer off = luaL_checkinteger(L, 2);
+    size_t lo = 0, hi = m->v.nsents;
+    while (lo < hi) { /* first sentence with stop > off */
+        size_t mid = lo + (hi - lo) / 2;
+        if ((lua_Integer)m->v.sents[mid].stop <= off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo >= m->v.nsents || (lua_Integer)m->v.sents[lo].start > off) return 0;
+    lua_pushinteger(L, (lua_Integer)lo + 1);
+    lua_pushinteger(L, m->v.sents[lo].start);
+    lua_pushinteger(L, m->v.sents[lo].stop);
+    return 3;
+}
+
 /* ---- the index -------------------------------------------------------------- */
 
 static uint32_t check_u32(lua_State *L, int i) {
@@ -647,6 +667,7 @@ static const luaL_Reg matcher_methods[] = {{"begin", matcher_begin},
                                            {"token_at", matcher_token_at},
                                            {"gazetteer", matcher_gazetteer},
                                            {"words", matcher_words},
+                                           {"sentence_of", matcher_sentence_of},
                                            {"lexicon", matcher_lexicon},
                                            {"helper_tok", matcher_helper_tok},
                                            {"helper_word", matcher_helper_word},

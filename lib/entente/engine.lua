@@ -440,6 +440,8 @@ end
 
 -- The sentence (index, start, stop) covering an offset.
 function Doc:sentence_of(offset)
+  local m = self.engine.matcher
+  if self.live then return m:sentence_of(offset) end
   local s = self.doc:sentence_at(offset)
   if s then return s.index, s.start, s.stop end
   return nil
@@ -792,9 +794,11 @@ end
 function Engine:process(doc)
   local d = self:new_doc(doc)
   self.matcher:begin(doc, d.mlist)
+  d.live = true -- the Matcher holds this document (d:sentence_of asks it)
   for _, ph in ipairs(M.PHASES) do
     for _, rule in ipairs(self.by_phase[ph]) do self:run_rule(rule, d) end
   end
+  d.live = false
   self.matcher:finish()
   return d
 end

@@ -36,6 +36,8 @@ end
 M.valid_utf8 = valid_utf8
 
 local function quote(s)
+  -- most strings need no escapes: skip gsub for them
+  if not s:find('[%c"\\\128-\255]') then return '"' .. s .. '"' end
   s = valid_utf8(s)
   return '"' .. s:gsub('[%c"\\]', function(c)
     return escapes[c] or string.format("\\u%04x", c:byte())

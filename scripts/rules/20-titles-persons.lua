@@ -120,8 +120,12 @@ C.tokens_of = tokens_of
 local function tok_from(t, off)
   local i = t.at[off]
   if i then return i end
-  for j = 1, #t do if t[j].start >= off then return j end end
-  return #t + 1
+  local lo, hi = 1, #t + 1 -- bisect: the first token starting at or after off
+  while lo < hi do
+    local mid = (lo + hi) // 2
+    if t[mid].start < off then lo = mid + 1 else hi = mid end
+  end
+  return lo
 end
 C.tok_from = tok_from
 

@@ -303,7 +303,13 @@ en_store *en_store_open(const char *path, unsigned flags, char *err, size_t errl
     /* A file that is not SQLite fails on the first read. */
     if (en_store_exec(st, "PRAGMA foreign_keys=ON")) goto fail;
     if (!(flags & EN_OPEN_READONLY)) {
-        if (en_store_exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL")) goto fail;
+        /* 16 KiB pages (for a new file; an existing one keeps its size): news
+         * articles are 2-10 KB, and with 4 KiB pages most documents rows
+         * take a page of their own with a third of it unused. Bigger pages
+         * pack them, writing a fifth less at ingest (docs/ARCHITECTURE.md). */
+        if (en_store_exec(st, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; "
+                              "PRAGMA synchronous=NORMAL"))
+            goto fail;
     }
     if (en_store_exec(st, "PRAGMA cache_size=-8000; PRAGMA temp_store=MEMORY")) goto fail;
     int dummy;

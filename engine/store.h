@@ -18,7 +18,7 @@
 #include <stdint.h>
 #include <sqlite3.h>
 
-#define EN_SCHEMA_VERSION 1
+#define EN_SCHEMA_VERSION 2
 #define EN_APPLICATION_ID 0x456e7465 /* "Ente" */
 
 typedef struct en_store en_store;

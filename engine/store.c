@@ -143,7 +143,8 @@ static const char *const SCHEMA_V1[] = {
 
 /* Schema version 2: the countries each relation involves, so that reports
  * select, pair and count facts by country through an index instead of
- * reading every argument with its mention and entity. A view says what an
+ * reading every argument with its mention and entity; and an index of
+ * people and organisations by the country of their mentions. A view says what an
  * argument's country is (the rule of report.countries in entente.report);
  * triggers keep the table in step with relation_args and entities; rows go
  * with their relation (ON DELETE CASCADE). Documented in docs/SCHEMA.md. */
@@ -172,6 +173,15 @@ static const char *const SCHEMA_V2[] = {
     "  direct INTEGER NOT NULL,"
     "  PRIMARY KEY (country, relation_id)) WITHOUT ROWID;",
     "CREATE INDEX relation_countries_relation ON relation_countries(relation_id, country);",
+    /* people and organisations by the country their mentions give, and
+     * the documents that mention an entity without reading the mentions */
+    "CREATE INDEX mentions_country ON mentions(CASE WHEN json_valid(attrs) THEN"
+    "  json_extract(attrs, '$.country') END, type, key, doc_id) WHERE type IN ('PERSON', 'ORG');",
+    "DROP INDEX mentions_type_key;",
+    "CREATE INDEX mentions_type_key ON mentions(type, key, doc_id);",
+    /* what the mentions of a person or organisation say (titles, kinds,
+     * countries), each distinct text once */
+    "CREATE INDEX mentions_attrs ON mentions(type, key, attrs) WHERE type IN ('PERSON', 'ORG');",
     "INSERT INTO relation_countries(country, relation_id, direct)"
     "  SELECT country, relation_id, max(direct) FROM relation_arg_countries"
     "   WHERE country IS NOT NULL GROUP BY relation_id, country;",

@@ -1,9 +1,10 @@
 /*
- * test_sqlfn.c: the pick() aggregate that reports use to choose evidence:
- * score first, then source diversity, then id; the cap and "keep all";
- * NULL and integer sources; tags; empty groups; and a large group checked
- * against a brute-force ranking (the per-source pruning must not change
- * the result).
+ * test_sqlfn.c: the aggregates reports use. pick(): score first, then
+ * source diversity, then id; the cap and "keep all"; NULL and integer
+ * sources; tags; empty groups; and a large group checked against a
+ * brute-force ranking (the per-source pruning must not change the
+ * result). tally(): counts, distinct documents, furthest rank, first id,
+ * date range, sorted labels, the pick, key order and JSON escaping.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -143,11 +144,48 @@ static void test_large_group_matches_brute_force(void **state) {
     sqlite3_close(db);
 }
 
+static void test_tally(void **state) {
+    (void)state;
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    assert_int_equal(en_sqlfn_register(db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "CREATE TABLE r(k, doc, rank, label, score, source, id, d);"
+                                  "INSERT INTO r VALUES"
+                                  " ('b', 1, 2, 'X', 0.5, 'S', 10, '2025-03-01'),"
+                                  " ('b', 1, 4, 'Y', 0.9, 'S', 11, NULL),"
+                                  " ('b', 2, NULL, 'X', 0.9, 'T', 12, '2024-12-31'),"
+                                  " ('a\"q', 3, 1, NULL, 1.0, NULL, 5, '2025'),"
+                                  " (7, 4, NULL, NULL, 1.0, 'S', 6, NULL);",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    char buf[1024];
+    query(db, "SELECT tally(k, doc, rank, label, 2, score, source, id, d) FROM r", buf, sizeof buf);
+    assert_string_equal(
+        buf, "[{\"key\":7,\"facts\":1,\"sources\":1,\"stage\":null,\"first\":6,\"since\":null,"
+             "\"until\":null,\"labels\":[],\"pick\":\"r6\"},"
+             "{\"key\":\"a\\\"q\",\"facts\":1,\"sources\":1,\"stage\":1,\"first\":5,"
+             "\"since\":\"2025\",\"until\":\"2025\",\"labels\":[],\"pick\":\"r5\"},"
+             "{\"key\":\"b\",\"facts\":3,\"sources\":2,\"stage\":4,\"first\":10,"
+             "\"since\":\"2024-12-31\",\"until\":\"2025-03-01\",\"labels\":[\"X\",\"Y\"],"
+             "\"pick\":\"r11 r12\"}]");
+    /* without rows; and without the optional `when` */
+    query(db, "SELECT tally(k, doc, rank, label, 2, score, source, id) FROM r WHERE 0", buf,
+          sizeof buf);
+    assert_string_equal(buf, "[]");
+    query(db, "SELECT tally(k, doc, rank, label, 0, score, source, id) FROM r WHERE k = 7", buf,
+          sizeof buf);
+    assert_string_equal(buf, "[{\"key\":7,\"facts\":1,\"sources\":1,\"stage\":null,\"first\":6,"
+                             "\"since\":null,\"until\":null,\"labels\":[],\"pick\":\"r6\"}]");
+    sqlite3_close(db);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_score_then_diversity),
         cmocka_unit_test(test_sources_and_tags),
         cmocka_unit_test(test_large_group_matches_brute_force),
+        cmocka_unit_test(test_tally),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

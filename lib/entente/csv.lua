@@ -30,10 +30,34 @@ function M.encode(cols, rows)
   return table.concat(out, "\r\n") .. "\r\n"
 end
 
+--- csv.row(columns [, row]): one record with its CRLF (a row as for
+-- csv.encode); without a row, the header. For writing record by record.
+function M.row(cols, r)
+  if r == nil then return fmt.csv_row(cols) .. "\r\n" end
+  local vals = {}
+  for i, c in ipairs(cols) do
+    local v = r[c]
+    if v == nil then v = r[i] end
+    vals[i] = cell(v)
+  end
+  return fmt.csv_row(vals, #cols) .. "\r\n"
+end
+
 local function tsv_field(v)
   v = cell(v)
   if v == nil then return "" end
   return (v:gsub("[\t\r\n]+", " "))
+end
+
+--- csv.tsv_row(columns [, row]): one TSV line with its LF; without a row, the header.
+function M.tsv_row(cols, r)
+  local vals = {}
+  for i, c in ipairs(cols) do
+    local v
+    if r == nil then v = c else v = r[c]; if v == nil then v = r[i] end end
+    vals[i] = tsv_field(v)
+  end
+  return table.concat(vals, "\t") .. "\n"
 end
 
 --- csv.tsv(columns, rows): tab-separated values with a header line.

@@ -118,11 +118,12 @@ encode = function(v, indent, depth, seen)
   end
 end
 
---- json.encode(value [, {indent = "  "}]) -> text
+--- json.encode(value [, {indent = "  ", depth = 0}]) -> text. depth: the
+-- nesting level the value sits at, for writing a document a piece at a time.
 function M.encode(v, opts)
   local indent = opts and opts.indent
   if indent == true then indent = "  " end
-  return encode(v, indent, 0, {})
+  return encode(v, indent, opts and opts.depth or 0, {})
 end
 
 return M

@@ -34,12 +34,15 @@ function M.table(cols, rows)
   local rule = {}
   for i = 1, #cols do rule[i] = "---" end
   out[2] = "| " .. table.concat(rule, " | ") .. " |"
-  for _, r in ipairs(rows) do
-    local cells = {}
-    for i = 1, #cols do cells[i] = r[i] == nil and "" or tostring(r[i]) end
-    out[#out + 1] = "| " .. table.concat(cells, " | ") .. " |"
-  end
+  for _, r in ipairs(rows) do out[#out + 1] = M.row(r, #cols) end
   return table.concat(out, "\n")
+end
+
+--- One line of a pipe table: n cells that are already Markdown.
+function M.row(cells, n)
+  local out = {}
+  for i = 1, n or #cells do out[i] = cells[i] == nil and "" or tostring(cells[i]) end
+  return "| " .. table.concat(out, " | ") .. " |"
 end
 
 return M

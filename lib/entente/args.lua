@@ -5,7 +5,8 @@
 -- both paths inside Lua: --help returns the help text (the report prints it
 -- and returns 0) and a usage error raises a plain error that names the
 -- report and the problem. Every report gets the same common options:
---   -o/--output DIR|FILE, --format FMT, --db FILE, --generated TEXT.
+--   -o/--output DIR|FILE, --format FMT, --db FILE, --generated TEXT,
+-- and --evidence N when their rows cite several facts.
 local argparse = require "argparse"
 
 local M = {}
@@ -15,6 +16,8 @@ local HELP = "\0entente-report-help\0"
 --- Make a parser for a report.
 -- spec.name: the report's name (shown in usage); spec.description;
 -- spec.formats: the formats it writes (first is the default);
+-- spec.evidence: the default of --evidence N, for reports whose rows cite
+-- several facts (leave it out for reports of one fact per row);
 -- spec.options(p): adds the report's own options and arguments.
 function M.parser(spec)
   assert(type(spec) == "table" and type(spec.name) == "string", "args.parser: spec.name expected")
@@ -31,6 +34,11 @@ function M.parser(spec)
   p:option("--db", "Database file (also accepted before the script name).")
   p:option("--generated", "A date or label to print as the report's generation stamp "
     .. "(reports carry no clock time unless given one, so that runs are reproducible).")
+  if spec.evidence then
+    p:option("--evidence", "How many evidence sentences each row cites (the best by score, "
+      .. "then one per source before a second from any; the rest are counted). 0: all.",
+      tostring(spec.evidence)):convert(math.tointeger)
+  end
   if spec.options then spec.options(p) end
   return p
 end

@@ -27,6 +27,7 @@ function M.escape(v)
   if v == nil then return "" end
   if getmetatable(v) == RAW then return v.s end
   local s = json.valid_utf8(tostring(v))
+  if not s:find("[%z\1-\8\11\12\14-\31\127&<>\"']") then return s end -- the common case
   s = s:gsub("[%z\1-\8\11\12\14-\31\127]", "")
   return (s:gsub("[&<>\"']", ENT))
 end
@@ -107,7 +108,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}td.d{white-space:nowrap}
 ol.evidence{padding-left:1.4rem}ol.evidence li{margin:.35rem 0}
 ol.evidence li:target{background:#fff6d6}
 blockquote{margin:.2rem 0 .2rem .2rem;padding-left:.6rem;border-left:3px solid var(--line)}
-.ev{font-size:.85em;white-space:nowrap}
+.ev{font-size:.85em;white-space:nowrap}.more{color:var(--muted)}
 svg{max-width:100%;height:auto;border:1px solid var(--line);background:#fff}
 .legend span{margin-right:1rem}
 @media print{body{max-width:none;padding:0;font-size:10.5pt}nav.toc{display:none}

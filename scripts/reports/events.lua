@@ -1,6 +1,7 @@
 --- events: dyadic event records, as event datasets (CAMEO) code them.
 --
--- entente run scripts/reports/events.lua [--format tsv|json|csv] -o out/
+-- entente run scripts/reports/events.lua [--since DATE] [--until DATE] [--limit 5000]
+--     [--format tsv|json|csv] -o out/
 --
 -- One record per source actor, target actor and fact: date, source, CAMEO
 -- code, target, sector, stage, document, sentence. Reciprocal facts are
@@ -8,7 +9,8 @@
 -- meetings and joint work give A→B and B→A with the same code; a visit
 -- gives visitor→host 042 and host→visitor 043. Directed facts (procurement,
 -- technology transfer) are coded once. Actors are countries when a fact
--- names them, else people and organisations (with their country).
+-- names them, else people and organisations (with their country). Records
+-- are written as the facts are read, the first --limit of them (0: all).
 local report = require "entente.report"
 local csv = require "entente.csv"
 local json = require "entente.json"
@@ -18,6 +20,12 @@ local a = report.start(arg, {
   description = "Dyadic event records (date, source, CAMEO code, target, sector, stage, "
     .. "document, sentence), reciprocal events coded twice.",
   formats = { "tsv", "json", "csv" },
+  options = function(p)
+    p:option("--since", "Only facts on or after this ISO date.")
+    p:option("--until", "Only facts on or before this ISO date.")
+    p:option("--limit", "At most this many records, the first in date order (0: all).",
+      tostring(report.LIMIT)):convert(math.tointeger)
+  end,
 })
 if not a then return 0 end
 
@@ -32,58 +40,71 @@ local DYADS = {
   PROCUREMENT = { "buyer", "supplier", false }, TECH_TRANSFER = { "from", "to", false },
 }
 
-local rows = {}
-local function add(r, src, tgt, code)
-  if not src.key or not tgt.key or src.key == tgt.key then return end
-  rows[#rows + 1] = { date = r.date, source = src.key, source_name = src.name,
-    source_country = src.type == "COUNTRY" and src.key or src.country, cameo = code,
-    target = tgt.key, target_name = tgt.name,
-    target_country = tgt.type == "COUNTRY" and tgt.key or tgt.country,
-    type = r.type, sector = table.concat(report.sectors(r), ";"), stage = r.stage, relation = "r" .. r.id,
-    document = r.doc.name, source_name_doc = r.doc.source, sentence = r.sentence }
-end
-for _, r in ipairs(report.load()) do
+-- The records of one fact, sorted by source and target.
+local function records(r)
+  local rows = {}
+  local function add(src, tgt, code)
+    if not src.key or not tgt.key or src.key == tgt.key then return end
+    rows[#rows + 1] = { date = r.date, source = src.key, source_name = src.name,
+      source_country = src.type == "COUNTRY" and src.key or src.country, cameo = code,
+      target = tgt.key, target_name = tgt.name,
+      target_country = tgt.type == "COUNTRY" and tgt.key or tgt.country,
+      type = r.type, sector = table.concat(report.sectors(r), ";"), stage = r.stage, relation = "r" .. r.id,
+      document = r.doc.name, source_name_doc = r.doc.source, sentence = r.sentence }
+  end
   local d = DYADS[r.type]
-  if d then
-    local code = r.cameo or BY_STAGE[r.stage] or DEFAULT[r.type]
-    local S, T = r.args[d[1]] or {}, r.args[d[2]] or {}
-    if d[1] == d[2] then
-      for i = 1, #S do
-        for j = 1, #S do if i ~= j then add(r, S[i], S[j], code) end end
-      end
-    else
-      for _, s in ipairs(S) do
-        for _, t in ipairs(T) do
-          add(r, s, t, code)
-          if r.type == "VISIT" then add(r, t, s, "043")
-          elseif d[3] then add(r, t, s, code) end
-        end
+  local code = r.cameo or BY_STAGE[r.stage] or DEFAULT[r.type]
+  local S, T = r.args[d[1]] or {}, r.args[d[2]] or {}
+  if d[1] == d[2] then
+    for i = 1, #S do
+      for j = 1, #S do if i ~= j then add(S[i], S[j], code) end end
+    end
+  else
+    for _, s in ipairs(S) do
+      for _, t in ipairs(T) do
+        add(s, t, code)
+        if r.type == "VISIT" then add(t, s, "043")
+        elseif d[3] then add(t, s, code) end
       end
     end
   end
+  table.sort(rows, function(p, q)
+    if p.source ~= q.source then return p.source < q.source end
+    return p.target < q.target
+  end)
+  return rows
 end
-table.sort(rows, function(p, q)
-  local dp, dq = p.date or "~", q.date or "~"
-  if dp ~= dq then return dp < dq end
-  if p.relation ~= q.relation then return tonumber(p.relation:sub(2)) < tonumber(q.relation:sub(2)) end
-  if p.source ~= q.source then return p.source < q.source end
-  return p.target < q.target
-end)
 
+-- Facts in date order (then by id), each giving its records: the order of
+-- the output, written as the facts are read, up to --limit records.
 local cols = { "date", "source", "source_name", "source_country", "cameo", "target", "target_name",
   "target_country", "type", "sector", "stage", "relation", "document", "sentence" }
-local content
-if a.format == "json" then
-  local list = json.array({})
-  for _, r in ipairs(rows) do
-    local o = {}
-    for _, c in ipairs(cols) do o[c] = r[c] == nil and json.null or r[c] end
-    list[#list + 1] = o
+local function content(write)
+  local n, limit, cut = 0, a.limit or 0, false
+  local first = true
+  if a.format == "csv" then write(csv.row(cols)) elseif a.format == "tsv" then write(csv.tsv_row(cols)) end
+  local facts = { types = DYADS, since = a.since, ["until"] = a["until"] }
+  for r in report.each(facts, { order = report.DATE_ORDER }) do
+    for _, rec in ipairs(records(r)) do
+      if limit > 0 and n >= limit then cut = true; break end
+      n = n + 1
+      if a.format == "json" then
+        local o = {}
+        for _, c in ipairs(cols) do o[c] = rec[c] == nil and json.null or rec[c] end
+        write((first and "[\n  " or ",\n  ") .. json.encode(o, { indent = "  ", depth = 1 }))
+        first = false
+      elseif a.format == "csv" then
+        write(csv.row(cols, rec))
+      else
+        write(csv.tsv_row(cols, rec))
+      end
+    end
+    if cut then break end
   end
-  content = json.encode(list, { indent = "  " }) .. "\n"
-elseif a.format == "csv" then
-  content = csv.encode(cols, rows)
-else
-  content = csv.tsv(cols, rows)
+  if a.format == "json" then write(first and "[]\n" or "\n]\n") end
+  if cut then
+    io.stderr:write(string.format("events: stopped at %s records (--limit %d); narrow with --since "
+      .. "and --until, or give --limit 0 for all\n", report.thousands(n), limit))
+  end
 end
 return report.save(a, { { name = "events." .. a.format, content = content } }, io.open)

@@ -1,6 +1,7 @@
 --- network: the cooperation network between countries (and companies).
 --
--- entente run scripts/reports/network.lua [--companies] [--format html|dot|graphml|json|csv] -o out/
+-- entente run scripts/reports/network.lua [--companies] [--min-weight N] [--evidence 3]
+--     [--format html|dot|graphml|json|csv] -o out/
 --
 -- Nodes are countries (with --companies, also the organisations that take
 -- part in a cooperation); an edge joins two parties of the same fact. Edges
@@ -8,6 +9,7 @@
 -- and coloured by the furthest stage. The HTML page draws the graph as
 -- inline SVG on a circle, in a fixed order (countries first, busiest
 -- first, then by key), so the layout is the same on every run.
+local en = require "entente"
 local report = require "entente.report"
 local html = require "entente.html"
 local dot = require "entente.dot"
@@ -19,6 +21,7 @@ local a = report.start(arg, {
   description = "The cooperation network: countries (and with --companies, organisations) "
     .. "joined by the facts that name them together.",
   formats = { "html", "dot", "graphml", "json", "csv" },
+  evidence = true,
   options = function(p)
     p:flag("--companies", "Also show organisations (companies, agencies) as nodes.")
     p:option("--min-weight", "Leave out edges with fewer facts than this.", "1"):convert(math.tointeger)
@@ -26,44 +29,69 @@ local a = report.start(arg, {
 })
 if not a then return 0 end
 
+-- Edges, counted in the store: a pair of countries that a cooperation
+-- fact involves (report.countries: directly or through a person or an
+-- organisation), and with --companies an organisation that takes part in
+-- a fact with each country the fact names. Each edge cites the best few
+-- facts (report.tally_sql; documents' sources read once, not per fact).
+local coop = report.sorted(report.COOPERATION_TYPES)
+local TYPES = "+r.type IN (" .. ("?"):rep(#coop, ", ") .. ")"
+local DS = "WITH ds AS MATERIALIZED (SELECT id, coalesce(source, id) AS src FROM documents)"
 local nodes, edges = {}, {}
 local function node(id, label, kind, country)
   nodes[id] = nodes[id] or { id = id, label = label, kind = kind, country = country, weight = 0, degree = 0 }
   return nodes[id]
 end
-local function edge(p, q, r)
-  if p == q then return end
+local function edge(e)
+  local p, q = e.key:match("^(.-)\31(.*)$")
   if q < p then p, q = q, p end
-  local k = p .. "\0" .. q
-  local e = edges[k] or { from = p, to = q, facts = {}, docs = {}, types = {} }
-  edges[k] = e
-  e.facts[#e.facts + 1] = r
-  e.docs[r.doc.id] = true
-  e.types[r.type] = true
-  e.stage = report.furthest(e.stage, r.stage)
+  local t = {}
+  for _, x in ipairs(e.labels) do t[x] = true end
+  edges[p .. "\0" .. q] = { from = p, to = q, weight = e.facts, sources = e.sources, types = t,
+    stage = e.stage, pick = e.pick }
+  return p, q
 end
-
-for _, r in ipairs(report.load()) do
-  if report.COOPERATION_TYPES[r.type] then
-    local cs = report.countries(r)
-    local ids = {}
-    for _, c in ipairs(cs) do
-      node(c, report.country_name(c), "country", c)
-      ids[#ids + 1] = c
-    end
-    if a.companies then
-      for _, role in ipairs(report.sorted(r.args)) do
-        for _, x in ipairs(r.args[role]) do
-          if x.type == "ORG" and x.key then
-            node("org:" .. x.key, x.name, "organisation", x.country)
-            for _, c in ipairs(report.countries(r, true)) do edge("org:" .. x.key, c, r) end
-          end
-        end
+for _, e in ipairs(report.tally(DS .. " SELECT " .. report.tally_sql("x.country || char(31) || y.country",
+  "r.type", a.evidence, "ds.src", "NULL") .. [[ AS t
+  FROM relation_countries x INDEXED BY relation_countries_relation
+  CROSS JOIN relations r ON r.id = x.relation_id
+  CROSS JOIN relation_countries y ON y.relation_id = x.relation_id AND y.country > x.country
+  CROSS JOIN ds ON ds.id = r.doc_id
+ WHERE ]] .. TYPES, table.unpack(coop))) do
+  local p, q = edge(e)
+  node(p, report.country_name(p), "country", p)
+  node(q, report.country_name(q), "country", q)
+end
+if a.companies then
+  local ORGS = [[, orgs AS (SELECT DISTINCT ra.relation_id, e.key FROM relation_args ra
+    JOIN entities e ON e.id = ra.entity_id WHERE e.type = 'ORG' AND e.key IS NOT NULL)]]
+  local first = {}
+  for _, e in ipairs(report.tally(DS .. ORGS .. " SELECT " .. report.tally_sql(
+    "'org:' || o.key || char(31) || c.country", "r.type", a.evidence, "ds.src", "NULL") .. [[ AS t
+  FROM orgs o JOIN relations r ON r.id = o.relation_id JOIN ds ON ds.id = r.doc_id
+  JOIN relation_countries c ON c.relation_id = r.id AND c.direct = 1
+ WHERE ]] .. TYPES, table.unpack(coop))) do
+    local c, o = edge(e)
+    node(c, report.country_name(c), "country", c)
+    first[o:sub(5)] = true
+  end
+  -- an organisation's name and country: its argument in the first fact that names it
+  local keys = report.sorted(first)
+  local ids, params = {}, { json.encode(json.array(keys)), table.unpack(coop) }
+  for o in en.rows(DS .. ORGS .. " SELECT o.key, min(o.relation_id) AS id FROM orgs o JOIN relations r "
+    .. "ON r.id = o.relation_id WHERE o.key IN (SELECT value FROM json_each(?)) AND " .. TYPES
+    .. " GROUP BY o.key", table.unpack(params)) do
+    first[o.key], ids[#ids + 1] = o.id, o.id
+  end
+  local _, rels = report.fetch(ids)
+  for _, k in ipairs(keys) do
+    local r = rels[first[k]]
+    for _, role in ipairs(report.sorted(r.args)) do
+      for _, x in ipairs(r.args[role]) do
+        if x.type == "ORG" and x.key == k then node("org:" .. k, x.name, "organisation", x.country) end
       end
     end
-    for i = 1, #ids do
-      for j = i + 1, #ids do edge(ids[i], ids[j], r) end
-    end
+    node("org:" .. k, k, "organisation") -- (a name is always found above)
   end
 end
 
@@ -71,10 +99,6 @@ end
 local elist = {}
 for _, k in ipairs(report.sorted(edges)) do
   local e = edges[k]
-  e.weight = #e.facts
-  local nd = 0
-  for _ in pairs(e.docs) do nd = nd + 1 end
-  e.sources = nd
   if e.weight >= (a.min_weight or 1) then
     elist[#elist + 1] = e
     for _, id in ipairs { e.from, e.to } do
@@ -187,11 +211,12 @@ elseif a.format == "graphml" or a.format == "json" then
     g.nodes[#g.nodes + 1] = { id = n.id, attrs = { label = n.label, kind = n.kind, country = n.country,
       weight = n.weight, degree = n.degree, x = n.x, y = n.y } }
   end
+  local cites = report.new { name = base }
   for _, e in ipairs(elist) do
-    local ev = {}
-    for _, r in ipairs(e.facts) do ev[#ev + 1] = "r" .. r.id end
+    local ev, more = cites:cite_pick(e.pick, e.weight)
     g.edges[#g.edges + 1] = { from = e.from, to = e.to, attrs = { weight = e.weight, sources = e.sources,
-      stage = e.stage or "", types = table.concat(types(e), " "), evidence = table.concat(ev, " ") } }
+      stage = e.stage or "", types = table.concat(types(e), " "), evidence = table.concat(ev, " "),
+      evidence_more = more } }
   end
   if a.format == "graphml" then
     files = { { name = base .. ".graphml", content = graphml.graph(g) } }
@@ -228,8 +253,9 @@ else
     return p.to < q.to
   end)
   for _, e in ipairs(byweight) do
+    local ev, more = rep:cite_pick(e.pick, e.weight)
     erows[#erows + 1] = { from = nodes[e.from].label, to = nodes[e.to].label, weight = e.weight,
-      sources = e.sources, stage = e.stage, types = types(e), evidence = rep:cite_all(e.facts) }
+      sources = e.sources, stage = e.stage, types = types(e), evidence = ev, evidence_more = more }
   end
   rep:section { id = "graph", title = "Network", html = a.format == "html" and svg() or nil, rows = erows,
     columns = { { key = "from", label = "From" }, { key = "to", label = "To" },

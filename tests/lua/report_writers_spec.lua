@@ -179,6 +179,52 @@ describe("entente.report", function()
   end)
 end)
 
+describe("writing a piece at a time", function()
+  it("csv.row and csv.tsv_row write what encode and tsv write", function()
+    local cols, rows = { "a", "b" }, { { a = "x,y", b = 1 }, { a = HOSTILE, b = BAD_UTF8 } }
+    assert.are.equal(csv.encode(cols, rows),
+      csv.row(cols) .. csv.row(cols, rows[1]) .. csv.row(cols, rows[2]))
+    assert.are.equal(csv.tsv(cols, rows), csv.tsv_row(cols) .. csv.tsv_row(cols, rows[1])
+      .. csv.tsv_row(cols, rows[2]))
+  end)
+  it("json.encode at a depth indents as inside a document", function()
+    local doc = json.encode({ rows = json.array({ { a = 1, b = { "x" } } }) }, { indent = "  " })
+    local item = json.encode({ a = 1, b = { "x" } }, { indent = "  ", depth = 2 })
+    assert.truthy(doc:find("    " .. item, 1, true))
+  end)
+  it("md.row is a line of md.table", function()
+    assert.are.equal("| a | b |\n| --- | --- |\n| 1 |  |", md.table({ "a", "b" }, { { "1" } }))
+    assert.are.equal("| 1 |  |", md.row({ "1" }, 2))
+  end)
+end)
+
+describe("evidence left out of a row", function()
+  local function sample()
+    local rep = report.new { name = "t", title = "T" }
+    local fact = { id = 7, type = "COOPERATION", args = {}, sentence = "s", rule = "r.x", score = 1,
+      start = 0, doc = { id = 1, name = "d.md", date = "2025-01-02" } }
+    rep:section { id = "s", title = "Rows", columns = { { key = "who", label = "Who" } },
+      rows = { { who = "x", evidence = { rep:cite(fact) }, evidence_more = 1234 } } }
+    return rep
+  end
+  it("is counted in every format", function()
+    local rep = sample()
+    assert.truthy(rep:render("html")[1].content:find(
+      '<a href="#ev-r7">E1</a> <span class="more">and 1,234 more</span>', 1, true))
+    assert.truthy(rep:render("md")[1].content:find("| x | [E1](#ev-r7) and 1,234 more |", 1, true))
+    assert.truthy(rep:render("csv")[1].content:find('x,"r7; and 1,234 more"\r\n', 1, true))
+    assert.truthy(rep:render("json")[1].content:find('"evidence_more": 1234', 1, true))
+  end)
+  it("cite_pick cites keys in id order, relations first, and counts the rest", function()
+    local rep = report.new { name = "t", title = "T" }
+    local keys, more = rep:cite_pick("m3 r40 r12", 10)
+    assert.are.same({ "r12", "r40", "m3" }, keys)
+    assert.are.equal(7, more)
+    assert.are.same({ {}, 0 }, { rep:cite_pick(nil, 0) })
+    assert.are.equal("1,234,567", report.thousands(1234567))
+  end)
+end)
+
 describe("docs/REPORTS.md", function()
   it("shows scripts/reports/sectors.lua as it is, in under 50 lines", function()
     local home = require("entente").home

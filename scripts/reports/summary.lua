@@ -12,35 +12,37 @@ for i = 1, #arg do
   if arg[i] == "--busiest" then busiest_only = true end
 end
 
-local STAGES = { intent = 1, talks = 2, framework = 3, contract = 4, delivery = 5 }
+local STAGES = { "intent", "talks", "framework", "contract", "delivery" }
 
--- cooperation pairs: furthest stage, sectors, evidence, sources
-local pairs_, order = {}, {}
-for row in en.rows([[
-  SELECT r.id, r.stage, r.doc_id, r.attrs, a.key AS a, b.key AS b
+-- cooperation pairs (the a and b arguments of COOPERATION facts that are
+-- neither denied nor hypothetical): facts, sources, furthest stage, and
+-- the attributes text from their sectors list on; counted in the store (tally, see
+-- docs/SCHEMA.md), one row per pair. (Relations are read in id order, and
+-- the JSON of the modality only when the text may hold one that counts.)
+local SECTORS = [[CASE WHEN instr(r.attrs, '"sectors":[') > 0
+  THEN substr(r.attrs, instr(r.attrs, '"sectors":[')) END]]
+local res = en.sql([[
+  SELECT tally(min(a.key, b.key) || '|' || max(a.key, b.key), r.doc_id,
+               CASE r.stage WHEN 'intent' THEN 1 WHEN 'talks' THEN 2 WHEN 'framework' THEN 3
+                 WHEN 'contract' THEN 4 WHEN 'delivery' THEN 5 END,
+               ]] .. SECTORS .. [[, 1, r.score, NULL, r.id) AS t
     FROM relations r
     JOIN relation_args a ON a.relation_id = r.id AND a.role = 'a'
     JOIN relation_args b ON b.relation_id = r.id AND b.role = 'b'
-   WHERE r.type = 'COOPERATION'
-     AND coalesce(json_extract(r.attrs, '$.modality'), 'asserted') NOT IN ('denied', 'hypothetical')
-   ORDER BY r.id]]) do
-  local x, y = row.a, row.b
-  if x and y and x ~= y then
-    if x > y then x, y = y, x end
-    local k = x .. "–" .. y
-    local p = pairs_[k]
-    if not p then
-      p = { pair = k, a = x, b = y, n = 0, docs = {}, ndocs = 0, sectors = {}, stage = nil }
-      pairs_[k] = p
-      order[#order + 1] = p
-    end
-    p.n = p.n + 1
-    if not p.docs[row.doc_id] then p.docs[row.doc_id] = true; p.ndocs = p.ndocs + 1 end
-    if row.stage and (STAGES[row.stage] or 0) > (STAGES[p.stage] or 0) then p.stage = row.stage end
-    for s in (row.attrs or ""):gmatch('"sectors":%[([^%]]*)%]') do
-      for sec in s:gmatch('"([^"]+)"') do p.sectors[sec] = true end
-    end
+   WHERE +r.type = 'COOPERATION' AND a.key <> b.key
+     AND (instr(r.attrs, 'denied') = 0 AND instr(r.attrs, 'hypothetical') = 0
+          OR coalesce(CASE WHEN json_valid(r.attrs) THEN json_extract(r.attrs, '$.modality') END,
+                      'asserted') NOT IN ('denied', 'hypothetical'))]])[1].t
+local order = {}
+for _, g in ipairs(require("entente.report").decode_json(res)) do
+  local x, y = g.key:match("^(.-)|(.*)$")
+  local p = { pair = x .. "–" .. y, a = x, b = y, n = g.facts, ndocs = g.sources,
+              stage = STAGES[g.stage], sectors = {} }
+  for _, l in ipairs(g.labels) do
+    local list = l:match('^"sectors":%[([^%]]*)%]')
+    for sec in (list or ""):gmatch('"([^"]+)"') do p.sectors[sec] = true end
   end
+  order[#order + 1] = p
 end
 table.sort(order, function(p, q)
   if p.ndocs ~= q.ndocs then return p.ndocs > q.ndocs end

@@ -1,7 +1,8 @@
 # entente: a thin wrapper over CMake. The README's two commands:
 #   make run    install what is missing, build, ingest corpus/ and summarise
 #   make test   install what is missing, build, run every test (also under ASan+UBSan)
-# Other targets: build, bench, format, lint, clean.
+# Other targets: build, bench (ingest, extraction and the report row),
+# bench-reports (the report row alone), format, lint, clean.
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -9,7 +10,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 DB         ?= entente.db
 ENTENTE    := $(BUILD)/entente
 
-.PHONY: all deps build asan run test test-fast test-asan bench format lint clean
+.PHONY: all deps build asan run test test-fast test-asan bench bench-reports format lint clean
 
 all: build
 
@@ -43,6 +44,9 @@ test: test-fast test-asan
 
 bench: build
 	@./tools/bench $(ENTENTE)
+
+bench-reports: build
+	@./tools/bench-reports $(ENTENTE)
 
 format:
 	clang-format -i engine/*.c engine/*.h tests/c/*.c

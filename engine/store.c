@@ -131,13 +131,16 @@ static const char *const SCHEMA_V1[] = {
     "CREATE INDEX failures_run ON failures(run_id);",
     NULL};
 
-/* Recompute relation_countries for the relations selected by `sel` (a
- * SELECT of relation ids), for the triggers of schema version 2. */
-#define RC_REFRESH(sel)                                                                            \
-    "DELETE FROM relation_countries WHERE relation_id IN (" sel ");"                               \
+/* Recompute relation_countries for the relations whose id satisfies the
+ * SQL condition `cond` (on a column named relation_id), for the triggers
+ * of schema version 2 that cannot update it a row at a time. Write a single
+ * relation as `relation_id = x`: an `IN (SELECT new.x)` here made SQLite
+ * scan the whole table on every argument stored. */
+#define RC_REFRESH(cond)                                                                           \
+    "DELETE FROM relation_countries WHERE " cond ";"                                               \
     "INSERT INTO relation_countries(country, relation_id, direct)"                                 \
     "  SELECT country, relation_id, max(direct) FROM relation_arg_countries"                       \
-    "   WHERE relation_id IN (" sel ") AND country IS NOT NULL"                                    \
+    "   WHERE " cond " AND country IS NOT NULL"                                                    \
     "     AND EXISTS (SELECT 1 FROM relations r WHERE r.id = relation_id)"                         \
     "   GROUP BY relation_id, country;"
 
@@ -185,12 +188,30 @@ static const char *const SCHEMA_V2[] = {
     "INSERT INTO relation_countries(country, relation_id, direct)"
     "  SELECT country, relation_id, max(direct) FROM relation_arg_countries"
     "   WHERE country IS NOT NULL GROUP BY relation_id, country;",
-    "CREATE TRIGGER relation_args_countries_ai AFTER INSERT ON relation_args BEGIN " RC_REFRESH(
-        "SELECT new.relation_id") " END;",
+    /* a new argument adds its country (the common case: one upsert); one
+     * that replaces an argument of the same role and position (INSERT OR
+     * REPLACE, which deletes the old row without firing triggers) first
+     * recomputes the relation from its other arguments */
+    "CREATE TRIGGER relation_args_countries_bi BEFORE INSERT ON relation_args"
+    "  WHEN EXISTS (SELECT 1 FROM relation_args WHERE relation_id = new.relation_id"
+    "               AND role = new.role AND ord = new.ord) BEGIN"
+    "  DELETE FROM relation_countries WHERE relation_id = new.relation_id;"
+    "  INSERT INTO relation_countries(country, relation_id, direct)"
+    "    SELECT country, relation_id, max(direct) FROM relation_arg_countries"
+    "     WHERE relation_id = new.relation_id AND NOT (role = new.role AND ord = new.ord)"
+    "       AND country IS NOT NULL GROUP BY country;"
+    "END;",
+    "CREATE TRIGGER relation_args_countries_ai AFTER INSERT ON relation_args BEGIN"
+    "  INSERT INTO relation_countries(country, relation_id, direct)"
+    "    SELECT country, relation_id, direct FROM relation_arg_countries"
+    "     WHERE relation_id = new.relation_id AND role = new.role AND ord = new.ord"
+    "       AND country IS NOT NULL"
+    "    ON CONFLICT(country, relation_id) DO UPDATE SET direct = max(direct, excluded.direct);"
+    "END;",
     "CREATE TRIGGER relation_args_countries_au AFTER UPDATE ON relation_args BEGIN " RC_REFRESH(
-        "SELECT old.relation_id UNION SELECT new.relation_id") " END;",
+        "relation_id = old.relation_id") RC_REFRESH("relation_id = new.relation_id") " END;",
     "CREATE TRIGGER relation_args_countries_ad AFTER DELETE ON relation_args BEGIN " RC_REFRESH(
-        "SELECT old.relation_id") " END;",
+        "relation_id = old.relation_id") " END;",
     /* also when foreign keys are off (the sqlite3 shell), which skips ON DELETE CASCADE */
     "CREATE TRIGGER relations_countries_ad AFTER DELETE ON relations BEGIN"
     "  DELETE FROM relation_countries WHERE relation_id = old.id;"
@@ -198,13 +219,13 @@ static const char *const SCHEMA_V2[] = {
     /* an entity's type, key or attrs decide the country of the arguments
      * that name it (by id, or by type and key when they have no id) */
     "CREATE TRIGGER entities_countries_ai AFTER INSERT ON entities BEGIN " RC_REFRESH(
-        "SELECT relation_id FROM relation_args WHERE key = new.key AND entity_id IS NULL"
-        " AND mention_id IS NOT NULL") " END;",
+        "relation_id IN (SELECT relation_id FROM relation_args WHERE key = new.key"
+        " AND entity_id IS NULL AND mention_id IS NOT NULL)") " END;",
     "CREATE TRIGGER entities_countries_au AFTER UPDATE OF type, key, attrs ON entities "
     "BEGIN " RC_REFRESH(
-        "SELECT relation_id FROM relation_args WHERE entity_id = new.id"
+        "relation_id IN (SELECT relation_id FROM relation_args WHERE entity_id = new.id"
         " UNION SELECT relation_id FROM relation_args WHERE key IN (old.key, new.key)"
-        " AND entity_id IS NULL AND mention_id IS NOT NULL") " END;",
+        " AND entity_id IS NULL AND mention_id IS NOT NULL)") " END;",
     NULL};
 
 /* Migration steps: MIGRATIONS[v] (statements ending with NULL) takes a store

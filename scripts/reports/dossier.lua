@@ -144,9 +144,9 @@ for m in en.rows("SELECT id, key, text, attrs FROM mentions WHERE id IN (SELECT 
   report.id_list(report.sorted(firsts))) do
   person(m.key, report.decode_json(m.attrs).name or m.text)
 end
-for m in en.rows("SELECT DISTINCT m.key, json_extract(m.attrs, '$.title') AS title FROM mentions m WHERE "
-  .. OF_X .. " AND json_extract(m.attrs, '$.title') IS NOT NULL", X) do
-  people[m.key].titles[tostring(m.title)] = true
+for m in en.rows("SELECT DISTINCT m.key, CASE WHEN json_valid(m.attrs) THEN json_extract(m.attrs, "
+  .. "'$.title') END AS title FROM mentions m WHERE " .. OF_X, X) do
+  if m.title ~= nil then people[m.key].titles[tostring(m.title)] = true end
 end
 local ROLES = { types = { "HOLDS_ROLE" }, sql = "r.id IN (SELECT relation_id FROM relation_countries "
   .. "WHERE country = ?) OR EXISTS (SELECT 1 FROM relation_args pa WHERE pa.relation_id = r.id AND "

@@ -131,11 +131,11 @@ local function details(list, t)
   for _, x in ipairs(list) do
     if x.facts > 0 then with_facts[#with_facts + 1] = x.key else without[#without + 1] = x.key end
   end
-  for e in en.rows(("WITH " .. report.DOCS_CTE .. ", f AS (SELECT DISTINCT ra.entity_id, ra.relation_id "
+  for e in en.rows(("WITH f AS (SELECT DISTINCT ra.entity_id, ra.relation_id "
     .. "FROM relation_args ra WHERE ra.entity_id IN (SELECT id FROM entities WHERE type = ? AND key IN "
     .. "(SELECT value FROM json_each(?)))) SELECT e.key, %s AS pick FROM f "
     .. "JOIN entities e ON e.id = f.entity_id "
-    .. "JOIN relations r ON r.id = f.relation_id JOIN dd AS d ON d.id = r.doc_id GROUP BY e.id"):format(
+    .. "JOIN relations r ON r.id = f.relation_id JOIN documents d ON d.id = r.doc_id GROUP BY e.id"):format(
     report.pick_sql(a.evidence)), t, json.encode(json.array(with_facts))) do
     by[e.key].pick = e.pick
   end

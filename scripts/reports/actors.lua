@@ -37,14 +37,23 @@ local function actor(t, key)
   actors[t][key] = x
   return x
 end
-for m in en.rows("SELECT type, key, count(*) AS docs FROM (SELECT DISTINCT type, key, doc_id FROM mentions "
-  .. "WHERE type IN ('PERSON', 'ORG') AND key IS NOT NULL) GROUP BY type, key") do
-  actor(m.type, m.key).docs = m.docs
+-- (tally, docs/SCHEMA.md: one pass over the mentions index, one over the
+-- arguments; the second also picks each actor's evidence among its facts)
+local function split(k) return k:match("^(.-)\31(.*)$") end
+for _, m in ipairs(report.tally("SELECT tally(type || char(31) || key, doc_id, NULL, NULL, 0, NULL, NULL, "
+  .. "NULL) FROM mentions WHERE type IN ('PERSON', 'ORG') AND key IS NOT NULL")) do
+  local t, k = split(m.key)
+  actor(t, k).docs = m.sources
 end
-for f in en.rows("SELECT e.type, e.key, e.id, count(DISTINCT ra.relation_id) AS facts FROM entities e "
-  .. "JOIN relation_args ra ON ra.entity_id = e.id WHERE e.type IN ('PERSON', 'ORG') GROUP BY e.id") do
-  local x = actor(f.type, f.key)
-  x.facts, x.entity = f.facts, f.id
+for _, f in ipairs(report.tally("WITH f AS (SELECT DISTINCT ra.entity_id, ra.relation_id "
+  .. "FROM relation_args ra WHERE ra.entity_id IN (SELECT id FROM entities "
+  .. "WHERE type IN ('PERSON', 'ORG'))) SELECT "
+  .. report.tally_sql("e.type || char(31) || e.key", "NULL", a.evidence, nil, "NULL")
+  .. " FROM f JOIN entities e ON e.id = f.entity_id JOIN relations r ON r.id = f.relation_id "
+  .. "JOIN documents d ON d.id = r.doc_id")) do
+  local t, k = split(f.key)
+  local x = actor(t, k)
+  x.facts, x.fact_pick = f.facts, f.pick
 end
 
 -- With --country: actors whose mentions, or whose arguments, give that country.
@@ -105,19 +114,20 @@ local function details(list, t)
   if t == "PERSON" then
     -- each distinct (person, title, organisation) of its roles, with the first fact that says it
     local reps = {}
-    for g in en.rows([[SELECT pe.key AS person,
-        CASE WHEN json_valid(r.attrs) THEN json_extract(r.attrs, '$.title') END AS title,
-        oa.key AS org, min(r.id) AS id FROM relations r
+    for _, g in ipairs(report.tally([[SELECT tally(json_array(pe.key,
+        CASE WHEN json_valid(r.attrs) THEN json_extract(r.attrs, '$.title') END, oa.key),
+        NULL, NULL, NULL, 1, NULL, NULL, r.id) FROM relations r
         JOIN relation_args pa ON pa.relation_id = r.id AND pa.role = 'person'
         JOIN entities pe ON pe.id = pa.entity_id AND pe.type = 'PERSON'
         LEFT JOIN relation_args oa ON oa.relation_id = r.id AND oa.role = 'org' AND oa.ord =
           (SELECT min(ord) FROM relation_args WHERE relation_id = r.id AND role = 'org')
-       WHERE r.type = 'HOLDS_ROLE' AND pe.key IN (SELECT value FROM json_each(?))
-       GROUP BY 1, 2, 3]], K) do
-      local x = by[g.person]
-      if g.title then x.titles[tostring(g.title)] = true end
-      if g.org then reps[#reps + 1] = g.id end
+       WHERE r.type = 'HOLDS_ROLE' AND pe.key IN (SELECT value FROM json_each(?))]], K)) do
+      local person, title, org = table.unpack(report.decode_json(g.key), 1, 3)
+      local x = by[person]
+      if title ~= nil then x.titles[tostring(title)] = true end
+      if org ~= nil then reps[#reps + 1] = g.first end
     end
+    table.sort(reps)
     for _, r in ipairs((report.fetch(reps))) do
       local org = report.arg(r, "org")
       for _, p in ipairs(r.args.person or {}) do
@@ -127,17 +137,9 @@ local function details(list, t)
     end
   end
   -- evidence: the facts it takes part in, else the first mention in each document
-  local with_facts, without = {}, {}
+  local without = {}
   for _, x in ipairs(list) do
-    if x.facts > 0 then with_facts[#with_facts + 1] = x.key else without[#without + 1] = x.key end
-  end
-  for e in en.rows(("WITH f AS (SELECT DISTINCT ra.entity_id, ra.relation_id "
-    .. "FROM relation_args ra WHERE ra.entity_id IN (SELECT id FROM entities WHERE type = ? AND key IN "
-    .. "(SELECT value FROM json_each(?)))) SELECT e.key, %s AS pick FROM f "
-    .. "JOIN entities e ON e.id = f.entity_id "
-    .. "JOIN relations r ON r.id = f.relation_id JOIN documents d ON d.id = r.doc_id GROUP BY e.id"):format(
-    report.pick_sql(a.evidence)), t, json.encode(json.array(with_facts))) do
-    by[e.key].pick = e.pick
+    if x.facts > 0 then x.pick = x.fact_pick else without[#without + 1] = x.key end
   end
   for e in en.rows(("WITH " .. report.DOCS_CTE .. ", f AS (SELECT key, doc_id, min(id) AS id FROM mentions "
     .. "WHERE type = ? AND key IN (SELECT value FROM json_each(?)) GROUP BY key, doc_id) "

@@ -70,7 +70,8 @@ M.extract = {
       "listed at the end and make the exit status 1."))
     p:option("-j --jobs", "Worker threads (default: all cores).", nil):convert(tonumber)
     p:flag("--force", "Extract every document again.")
-    p:option("--only", "Only these documents (names or ids).", nil):args("+")
+    p:option("--only", "Only these documents (names or ids); one that names no document is " ..
+      "reported and makes the exit status 1.", nil):args("+")
     p:option("--rules", "Rule pack folder (default: scripts/rules).")
     p:option("--data", "Data folder of the pack (default: the pack's ../data).")
     return p
@@ -169,7 +170,26 @@ M.extract = {
       errors[#errors + 1] = tostring(werr2)
     end
     local secs = core.clock() - t0
-    local ndocs = st:sql("SELECT count(*) AS n FROM documents")[1].n
+    -- documents in the selection (all, or those --only names) that were up to date
+    local ndocs, missing = 0, false
+    if only then
+      local seen = {}
+      for row in st:rows("SELECT id, name FROM documents") do
+        local id = tostring(row.id)
+        if only[row.name] or only[id] then
+          ndocs = ndocs + 1
+          seen[row.name] = true; seen[id] = true
+        end
+      end
+      for _, v in ipairs(a.only) do
+        if not seen[v] then
+          warn("entente extract: --only: no document named '", v, "'\n")
+          missing = true
+        end
+      end
+    else
+      ndocs = st:sql("SELECT count(*) AS n FROM documents")[1].n
+    end
     local stats = { documents = done, mentions = nment, relations = nrel, failures = nfail,
       seconds = secs, bytes = done_bytes, skipped = ndocs - ntodo }
     st:write("UPDATE runs SET finished_at = ?, status = ?, stats = ? WHERE id = ?",
@@ -198,7 +218,7 @@ M.extract = {
       end
     end
     st:close()
-    return status == "ok" and 0 or 1
+    return (status == "ok" and not missing) and 0 or 1
   end,
 }
 

@@ -87,22 +87,6 @@ struct en_gaz {
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-/* Grow the array p of elem-byte elements so that it holds need elements,
- * doubling its capacity. Returns the (possibly moved) array, or NULL when
- * out of memory, in which case p and *cap are untouched. */
-static void *grow_array(void *p, size_t *cap, size_t need, size_t elem) {
-    if (need <= *cap) return p;
-    size_t c = *cap ? *cap : 16;
-    while (c < need) {
-        if (c > SIZE_MAX / 2 / elem) return NULL;
-        c *= 2;
-    }
-    void *q = realloc(p, c * elem);
-    if (!q) return NULL;
-    *cap = c;
-    return q;
-}
-
 /* The finaliser of MurmurHash3: spreads every input bit over the word. */
 static uint64_t mix64(uint64_t x) {
     x ^= x >> 33;
@@ -177,7 +161,7 @@ static int tok_intern(en_gaz *g, const char *s, size_t len, uint32_t *id) {
     *id = tok_find(g, s, len, h);
     if (*id != NONE) return 0;
     if (g->ntoks >= NONE - 1 || len > UINT32_MAX || g->str.len > UINT32_MAX - len) return -1;
-    tokrec *t = grow_array(g->toks, &g->tokcap, g->ntoks + 1, sizeof *t);
+    tokrec *t = en_grow_array(g->toks, &g->tokcap, g->ntoks + 1, sizeof *t);
     if (!t) return -1;
     g->toks = t;
     if ((g->ntoks + 1) * 2 > g->tslots && tok_rehash(g, g->tslots ? g->tslots * 2 : 256) != 0)
@@ -240,7 +224,7 @@ static int edge_step(en_gaz *g, uint32_t *node, uint32_t tok) {
         return 0;
     }
     if (g->nnodes >= NONE - 1) return -1;
-    uint32_t *nd = grow_array(g->node, &g->nodecap, g->nnodes + 1, sizeof *nd);
+    uint32_t *nd = en_grow_array(g->node, &g->nodecap, g->nnodes + 1, sizeof *nd);
     if (!nd) return -1;
     g->node = nd;
     if (*node && (g->nedges + 1) * 2 > g->eslots &&
@@ -279,7 +263,7 @@ static size_t append_need(const term *t) {
 /* Make room for n more slots in the values array (indices stay uint32). */
 static int vals_reserve(en_gaz *g, size_t n) {
     if (n > NONE - g->nvals) return -1;
-    uint32_t *v = grow_array(g->vals, &g->valcap, g->nvals + n, sizeof *v);
+    uint32_t *v = en_grow_array(g->vals, &g->valcap, g->nvals + n, sizeof *v);
     if (!v) return -1;
     g->vals = v;
     return 0;
@@ -307,7 +291,7 @@ static void append_value(en_gaz *g, term *t, uint32_t value) {
 /* Make room for one more term. */
 static int terms_reserve(en_gaz *g) {
     if (g->nterms >= NONE - 1) return -1;
-    term *t = grow_array(g->terms, &g->termcap, g->nterms + 1, sizeof *t);
+    term *t = en_grow_array(g->terms, &g->termcap, g->nterms + 1, sizeof *t);
     if (!t) return -1;
     g->terms = t;
     return 0;
@@ -476,7 +460,7 @@ int en_gaz_add(en_gaz *g, const char *phrase, size_t len, uint32_t value, unsign
     if (en_tokenize(phrase, len, &g->ptok) != 0) return -1;
     size_t n = g->ptok.n;
     if (!n) return 0;
-    en_ftok *pf = grow_array(g->pf, &g->pfcap, n, sizeof *pf);
+    en_ftok *pf = en_grow_array(g->pf, &g->pfcap, n, sizeof *pf);
     if (!pf) return -1;
     g->pf = pf;
     g->pfold.len = 0;
@@ -570,7 +554,7 @@ int en_gaz_match(const en_gaz *g, const char *text, const en_token *toks, const 
             continue;
         }
         if (out->n == out->cap) {
-            en_gaz_hit *v = grow_array(out->v, &out->cap, out->n + 1, sizeof *v);
+            en_gaz_hit *v = en_grow_array(out->v, &out->cap, out->n + 1, sizeof *v);
             if (!v) return -1;
             out->v = v;
         }

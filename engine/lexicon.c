@@ -29,8 +29,7 @@ typedef struct lx_key {
 } lx_key;
 
 struct en_lexicon {
-    char *pool;
-    size_t pool_len, pool_cap;
+    en_buf pool; /* the phrase tokens' bytes */
     lx_tok *toks;
     size_t ntoks, toks_cap;
     lx_phrase *phrases;
@@ -59,7 +58,7 @@ static void drop_index(en_lexicon *lx) {
 void en_lexicon_free(en_lexicon *lx) {
     if (!lx) return;
     drop_index(lx);
-    free(lx->pool);
+    en_buf_free(&lx->pool);
     free(lx->toks);
     free(lx->phrases);
     free(lx);
@@ -69,17 +68,6 @@ size_t en_lexicon_size(const en_lexicon *lx) {
     return lx->nphrases;
 }
 
-static int grow(void **p, size_t *cap, size_t need, size_t size) {
-    if (need <= *cap) return 0;
-    size_t n = *cap ? *cap * 2 : 16;
-    while (n < need) n *= 2;
-    void *q = realloc(*p, n * size);
-    if (!q) return -1;
-    *p = q;
-    *cap = n;
-    return 0;
-}
-
 int en_lexicon_add(en_lexicon *lx, const char *const *toks, const size_t *lens, size_t ntok) {
     if (ntok == 0) return -2;
     size_t bytes = 0;
@@ -87,22 +75,25 @@ int en_lexicon_add(en_lexicon *lx, const char *const *toks, const size_t *lens, 
         if (lens[k] == 0 || (lens[k] == 1 && toks[k][0] == '*')) return -2;
         bytes += lens[k];
     }
-    if (lx->pool_len + bytes > UINT32_MAX || lx->ntoks + ntok > UINT32_MAX) return -1;
-    if (grow((void **)&lx->pool, &lx->pool_cap, lx->pool_len + bytes, 1) ||
-        grow((void **)&lx->toks, &lx->toks_cap, lx->ntoks + ntok, sizeof *lx->toks) ||
-        grow((void **)&lx->phrases, &lx->phrases_cap, lx->nphrases + 1, sizeof *lx->phrases))
-        return -1;
+    if (lx->pool.len + bytes > UINT32_MAX || lx->ntoks + ntok > UINT32_MAX) return -1;
+    lx_tok *nt = en_grow_array(lx->toks, &lx->toks_cap, lx->ntoks + ntok, sizeof *lx->toks);
+    if (!nt) return -1;
+    lx->toks = nt;
+    lx_phrase *np =
+        en_grow_array(lx->phrases, &lx->phrases_cap, lx->nphrases + 1, sizeof *lx->phrases);
+    if (!np) return -1;
+    lx->phrases = np;
+    if (en_buf_reserve(&lx->pool, bytes)) return -1;
     lx->phrases[lx->nphrases].tok = (uint32_t)lx->ntoks;
     lx->phrases[lx->nphrases].ntok = (uint32_t)ntok;
     for (size_t k = 0; k < ntok; k++) {
         size_t len = lens[k];
         int prefix = toks[k][len - 1] == '*';
         if (prefix) len--;
-        memcpy(lx->pool + lx->pool_len, toks[k], len);
-        lx->toks[lx->ntoks].off = (uint32_t)lx->pool_len;
+        lx->toks[lx->ntoks].off = (uint32_t)lx->pool.len;
+        (void)en_buf_append(&lx->pool, toks[k], len); /* room reserved above: cannot fail */
         lx->toks[lx->ntoks].len = (uint32_t)len;
         lx->toks[lx->ntoks].prefix = prefix;
-        lx->pool_len += len;
         lx->ntoks++;
     }
     lx->nphrases++;
@@ -137,9 +128,9 @@ int en_lexicon_build(en_lexicon *lx) {
     for (uint32_t p = 0; p < lx->nphrases; p++) {
         const lx_tok *t = &lx->toks[lx->phrases[p].tok];
         if (!t->prefix)
-            lx->exact[lx->nexact++] = (lx_key){lx->pool + t->off, t->len, p};
+            lx->exact[lx->nexact++] = (lx_key){lx->pool.data + t->off, t->len, p};
         else if (t->len >= 3)
-            lx->wild[lx->nwild++] = (lx_key){lx->pool + t->off, 3, p};
+            lx->wild[lx->nwild++] = (lx_key){lx->pool.data + t->off, 3, p};
         else
             lx->shorts[lx->nshort++] = p;
     }
@@ -157,8 +148,8 @@ static int match_at(const en_lexicon *lx, uint32_t p, const en_ftok *w, size_t n
         const lx_tok *t = &lx->toks[ph->tok + k];
         const en_ftok *x = &w[i + k];
         if (t->prefix) {
-            if (x->len < t->len || memcmp(x->s, lx->pool + t->off, t->len) != 0) return 0;
-        } else if (x->len != t->len || memcmp(x->s, lx->pool + t->off, t->len) != 0) {
+            if (x->len < t->len || memcmp(x->s, lx->pool.data + t->off, t->len) != 0) return 0;
+        } else if (x->len != t->len || memcmp(x->s, lx->pool.data + t->off, t->len) != 0) {
             return 0;
         }
     }

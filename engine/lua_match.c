@@ -81,20 +81,39 @@ static int matcher_gc(lua_State *L) {
     return 0;
 }
 
-/* Set the range to [start, stop) and its tokens. */
-static void set_range(en_matcher *m, uint32_t start, uint32_t stop) {
+/* Index of the first token starting at or after byte offset off (ntok
+ * when none does). */
+static size_t first_token_at(const en_matcher *m, uint32_t off) {
     size_t lo = 0, hi = m->v.ntok;
-    while (lo < hi) { /* first token starting at or after start */
+    while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (m->v.toks[mid].start < start)
+        if (m->v.toks[mid].start < off)
             lo = mid + 1;
         else
             hi = mid;
     }
-    m->tfirst = lo;
-    size_t e = lo;
-    while (e < m->v.ntok && m->v.toks[e].stop <= stop) e++;
-    m->tend = e;
+    return lo;
+}
+
+/* The tokens that lie inside [a, b): [*first, *end). */
+static void tokens_in(const en_matcher *m, uint32_t a, uint32_t b, size_t *first, size_t *end) {
+    size_t e = *first = first_token_at(m, a);
+    while (e < m->v.ntok && m->v.toks[e].stop <= b) e++;
+    *end = e;
+}
+
+/* Arguments i and i+1 as a byte span [a, b) of the document. */
+static void check_span(lua_State *L, const en_matcher *m, int i, uint32_t *a, uint32_t *b) {
+    lua_Integer x = luaL_checkinteger(L, i), y = luaL_checkinteger(L, i + 1);
+    luaL_argcheck(L, x >= 0 && (size_t)x <= m->v.len, i, "offset out of range");
+    luaL_argcheck(L, y >= x && (size_t)y <= m->v.len, i + 1, "offset out of range");
+    *a = (uint32_t)x;
+    *b = (uint32_t)y;
+}
+
+/* Set the range to [start, stop) and its tokens. */
+static void set_range(en_matcher *m, uint32_t start, uint32_t stop) {
+    tokens_in(m, start, stop, &m->tfirst, &m->tend);
     m->base = start;
     m->stop = stop;
     m->furthest = start;
@@ -142,11 +161,10 @@ static int matcher_finish(lua_State *L) {
 /* M:range(start, stop) -> subject: match within this byte range */
 static int matcher_range(lua_State *L) {
     en_matcher *m = active_matcher(L, 1);
-    lua_Integer a = luaL_checkinteger(L, 2), b = luaL_checkinteger(L, 3);
-    luaL_argcheck(L, a >= 0 && (size_t)a <= m->v.len, 2, "offset out of range");
-    luaL_argcheck(L, b >= a && (size_t)b <= m->v.len, 3, "offset out of range");
-    set_range(m, (uint32_t)a, (uint32_t)b);
-    lua_pushlstring(L, m->v.text + a, (size_t)(b - a));
+    uint32_t a, b;
+    check_span(L, m, 2, &a, &b);
+    set_range(m, a, b);
+    lua_pushlstring(L, m->v.text + a, b - a);
     return 1;
 }
 
@@ -324,14 +342,7 @@ static int matcher_token(lua_State *L) {
 static int matcher_token_at(lua_State *L) {
     en_matcher *m = active_matcher(L, 1);
     uint32_t off = check_u32(L, 2);
-    size_t lo = 0, hi = m->v.ntok;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->v.toks[mid].start < off)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = first_token_at(m, off);
     if (lo >= m->v.ntok) return 0;
     lua_pushinteger(L, (lua_Integer)lo);
     return 1;
@@ -344,19 +355,10 @@ static int matcher_token_at(lua_State *L) {
  * in Lua. Does not change the range. */
 static int matcher_words(lua_State *L) {
     en_matcher *m = active_matcher(L, 1);
-    lua_Integer a = luaL_checkinteger(L, 2), b = luaL_checkinteger(L, 3);
-    luaL_argcheck(L, a >= 0 && (size_t)a <= m->v.len, 2, "offset out of range");
-    luaL_argcheck(L, b >= a && (size_t)b <= m->v.len, 3, "offset out of range");
-    size_t lo = 0, hi = m->v.ntok;
-    while (lo < hi) { /* first token starting at or after a */
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->v.toks[mid].start < (uint32_t)a)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    size_t e = lo;
-    while (e < m->v.ntok && m->v.toks[e].stop <= (uint32_t)b) e++;
+    uint32_t a, b;
+    size_t lo, e;
+    check_span(L, m, 2, &a, &b);
+    tokens_in(m, a, b, &lo, &e);
     int n = (int)(e - lo);
     lua_createtable(L, 0, 3); /* [w] */
     lua_createtable(L, n, 0); /* [w, words] */
@@ -441,20 +443,11 @@ static const luaL_Reg lex_methods[] = {
 static int matcher_lexicon(lua_State *L) {
     en_matcher *m = active_matcher(L, 1);
     en_llex *l = check_lex(L, 2);
-    lua_Integer a = luaL_checkinteger(L, 3), b = luaL_checkinteger(L, 4);
-    luaL_argcheck(L, a >= 0 && (size_t)a <= m->v.len, 3, "offset out of range");
-    luaL_argcheck(L, b >= a && (size_t)b <= m->v.len, 4, "offset out of range");
+    uint32_t a, b;
+    size_t lo, e;
+    check_span(L, m, 3, &a, &b);
     if (en_lexicon_build(l->lx)) return luaL_error(L, "out of memory");
-    size_t lo = 0, hi = m->v.ntok;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (m->v.toks[mid].start < (uint32_t)a)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    size_t e = lo;
-    while (e < m->v.ntok && m->v.toks[e].stop <= (uint32_t)b) e++;
+    tokens_in(m, a, b, &lo, &e);
     size_t n = e - lo;
     lua_createtable(L, (int)n, 0); /* [h] */
     for (size_t i = 0; i < n; i++) {

@@ -128,19 +128,22 @@ static int entity_id(en_store *st, const char *type, const char *key, const char
  * and the first and last dates (the relation's date, else its document's,
  * when it starts with a digit). Adding can only raise the stage and widen
  * the dates, so this is exact; deletions mark the thread for a recount. */
+/* (left unformatted: clang-format breaks string literals around a macro) */
+/* clang-format off */
+static const char EXTEND_THREAD[] =
+    "UPDATE threads SET"
+    " stage = CASE WHEN ?2 IS NOT NULL AND (stage IS NULL OR"
+    "   " EN_SQL_STAGE_RANK("?2") " > " EN_SQL_STAGE_RANK("stage") ")"
+    "   THEN ?2 ELSE stage END,"
+    " first_date = CASE WHEN ?3 IS NOT NULL AND (first_date IS NULL OR ?3 < first_date)"
+    "   THEN ?3 ELSE first_date END,"
+    " last_date = CASE WHEN ?3 IS NOT NULL AND (last_date IS NULL OR ?3 > last_date)"
+    "   THEN ?3 ELSE last_date END"
+    " WHERE id = ?1";
+/* clang-format on */
+
 static int extend_thread(en_store *st, int64_t tid, const char *stage, const char *date) {
-    sqlite3_stmt *s = en_store_stmt(
-        st, "UPDATE threads SET"
-            " stage = CASE WHEN ?2 IS NOT NULL AND (stage IS NULL OR"
-            "   (CASE ?2 WHEN 'delivery' THEN 5 WHEN 'contract' THEN 4 WHEN 'framework' THEN 3"
-            "    WHEN 'talks' THEN 2 WHEN 'intent' THEN 1 ELSE 0 END) >"
-            "   (CASE stage WHEN 'delivery' THEN 5 WHEN 'contract' THEN 4 WHEN 'framework' THEN 3"
-            "    WHEN 'talks' THEN 2 WHEN 'intent' THEN 1 ELSE 0 END)) THEN ?2 ELSE stage END,"
-            " first_date = CASE WHEN ?3 IS NOT NULL AND (first_date IS NULL OR ?3 < first_date)"
-            "   THEN ?3 ELSE first_date END,"
-            " last_date = CASE WHEN ?3 IS NOT NULL AND (last_date IS NULL OR ?3 > last_date)"
-            "   THEN ?3 ELSE last_date END"
-            " WHERE id = ?1");
+    sqlite3_stmt *s = en_store_stmt(st, EXTEND_THREAD);
     if (!s) return -1;
     sqlite3_bind_int64(s, 1, tid);
     bind_str(s, 2, stage);
@@ -171,34 +174,6 @@ static int doc_date(en_store *st, int64_t doc, char **buf) {
     return 0;
 }
 
-/* Thread ids of the document's current relations (to refresh after a
- * replacement). Caller frees *out. */
-static int old_threads(en_store *st, int64_t doc, int64_t **out, size_t *n) {
-    *out = NULL;
-    *n = 0;
-    sqlite3_stmt *s = en_store_stmt(
-        st, "SELECT DISTINCT thread_id FROM relations WHERE doc_id = ? AND thread_id IS NOT NULL");
-    if (!s) return -1;
-    sqlite3_bind_int64(s, 1, doc);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 8;
-            int64_t *v = realloc(*out, cap * sizeof *v);
-            if (!v) {
-                sqlite3_reset(s);
-                return en_store_fail(st, "out of memory");
-            }
-            *out = v;
-        }
-        (*out)[(*n)++] = sqlite3_column_int64(s, 0);
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) return fail_sql(st, "reading threads");
-    return 0;
-}
-
 static int put(en_store *st, const en_result *r, const char *rulepack_hash, int64_t run_id,
                int64_t *mids, const char *date) {
     static const char *const drop[] = {
@@ -206,16 +181,7 @@ static int put(en_store *st, const en_result *r, const char *rulepack_hash, int6
         "DELETE FROM mentions WHERE doc_id = ?",
         "DELETE FROM failures WHERE doc_id = ?",
     };
-    int64_t *old = NULL;
-    size_t nold = 0;
-    if (old_threads(st, r->doc_id, &old, &nold)) return -1;
-    for (size_t i = 0; i < nold; i++) {
-        if (en_store_mark_thread(st, old[i])) {
-            free(old);
-            return -1;
-        }
-    }
-    free(old);
+    if (en_store_mark_doc_threads(st, r->doc_id)) return -1;
     for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++) {
         sqlite3_stmt *s = en_store_stmt(st, drop[i]);
         if (!s) return -1;

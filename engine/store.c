@@ -463,21 +463,23 @@ void en_store_set_bulk(en_store *st, int on) {
 
 /* Recompute a thread's furthest stage and first and last dates from its
  * relations (a relation's date, else its document's date). */
+/* (left unformatted: clang-format breaks string literals around a macro) */
+/* clang-format off */
+static const char REFRESH_THREAD[] =
+    "UPDATE threads SET "
+    " stage = (SELECT r.stage FROM relations r WHERE r.thread_id = ?1 AND r.stage IS NOT NULL"
+    "   ORDER BY " EN_SQL_STAGE_RANK("r.stage") " DESC LIMIT 1),"
+    " first_date = (SELECT min(coalesce(r.date, d.date)) FROM relations r"
+    "   JOIN documents d ON d.id = r.doc_id WHERE r.thread_id = ?1"
+    "   AND coalesce(r.date, d.date) GLOB '[0-9]*'),"
+    " last_date = (SELECT max(coalesce(r.date, d.date)) FROM relations r"
+    "   JOIN documents d ON d.id = r.doc_id WHERE r.thread_id = ?1"
+    "   AND coalesce(r.date, d.date) GLOB '[0-9]*')"
+    " WHERE id = ?1";
+/* clang-format on */
+
 static int refresh_thread(en_store *st, int64_t tid) {
-    sqlite3_stmt *s = en_store_stmt(
-        st,
-        "UPDATE threads SET "
-        " stage = (SELECT r.stage FROM relations r WHERE r.thread_id = ?1 AND r.stage IS NOT NULL"
-        "   ORDER BY CASE r.stage WHEN 'delivery' THEN 5 WHEN 'contract' THEN 4"
-        "   WHEN 'framework' THEN 3 WHEN 'talks' THEN 2 WHEN 'intent' THEN 1 ELSE 0 END DESC"
-        "   LIMIT 1),"
-        " first_date = (SELECT min(coalesce(r.date, d.date)) FROM relations r"
-        "   JOIN documents d ON d.id = r.doc_id WHERE r.thread_id = ?1"
-        "   AND coalesce(r.date, d.date) GLOB '[0-9]*'),"
-        " last_date = (SELECT max(coalesce(r.date, d.date)) FROM relations r"
-        "   JOIN documents d ON d.id = r.doc_id WHERE r.thread_id = ?1"
-        "   AND coalesce(r.date, d.date) GLOB '[0-9]*')"
-        " WHERE id = ?1");
+    sqlite3_stmt *s = en_store_stmt(st, REFRESH_THREAD);
     if (!s) return -1;
     sqlite3_bind_int64(s, 1, tid);
     int rc = sqlite3_step(s);
@@ -496,6 +498,23 @@ int en_store_mark_thread(en_store *st, int64_t tid) {
         st->dirty_cap = cap;
     }
     st->dirty[st->ndirty++] = tid;
+    return 0;
+}
+
+int en_store_mark_doc_threads(en_store *st, int64_t doc) {
+    sqlite3_stmt *t = en_store_stmt(
+        st, "SELECT DISTINCT thread_id FROM relations WHERE doc_id = ? AND thread_id IS NOT NULL");
+    if (!t) return -1;
+    sqlite3_bind_int64(t, 1, doc);
+    int rc;
+    while ((rc = sqlite3_step(t)) == SQLITE_ROW) {
+        if (en_store_mark_thread(st, sqlite3_column_int64(t, 0))) {
+            sqlite3_reset(t);
+            return -1;
+        }
+    }
+    sqlite3_reset(t);
+    if (rc != SQLITE_DONE) return sqlfail(st, "reading threads");
     return 0;
 }
 
@@ -679,19 +698,7 @@ static int put_spans(en_store *st, int64_t id, const en_docrec *d, int is_new) {
 /* Drop what extraction found in document id (its content changed); the
  * threads its relations belonged to are recounted at commit. */
 static int drop_results(en_store *st, int64_t id) {
-    sqlite3_stmt *t = en_store_stmt(
-        st, "SELECT DISTINCT thread_id FROM relations WHERE doc_id = ? AND thread_id IS NOT NULL");
-    if (!t) return -1;
-    sqlite3_bind_int64(t, 1, id);
-    int rc;
-    while ((rc = sqlite3_step(t)) == SQLITE_ROW) {
-        if (en_store_mark_thread(st, sqlite3_column_int64(t, 0))) {
-            sqlite3_reset(t);
-            return -1;
-        }
-    }
-    sqlite3_reset(t);
-    if (rc != SQLITE_DONE) return sqlfail(st, "reading threads");
+    if (en_store_mark_doc_threads(st, id)) return -1;
     static const char *const sql[] = {
         "DELETE FROM relations WHERE doc_id=?",
         "DELETE FROM mentions WHERE doc_id=?",

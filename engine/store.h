@@ -63,6 +63,16 @@ int en_store_commit(en_store *st);
  * commit, however many documents of the batch touched it. Outside a
  * transaction, recounts at once. Returns 0, or -1 (error in the store). */
 int en_store_mark_thread(en_store *st, int64_t tid);
+
+/* SQL for the rank of a stage expression x (a string literal): intent 1 up
+ * to delivery 5, anything else 0. */
+#define EN_SQL_STAGE_RANK(x)                                                                       \
+    "(CASE " x " WHEN 'delivery' THEN 5 WHEN 'contract' THEN 4 WHEN 'framework' THEN 3"            \
+    " WHEN 'talks' THEN 2 WHEN 'intent' THEN 1 ELSE 0 END)"
+
+/* Mark every thread that relations of document doc belong to (before they
+ * are deleted). Returns 0, or -1 (error in the store). */
+int en_store_mark_doc_threads(en_store *st, int64_t doc);
 int en_store_rollback(en_store *st);
 
 /* Execute SQL without results (schema, pragmas). */

@@ -26,6 +26,22 @@
 /* Growable buffers                                                    */
 /* ------------------------------------------------------------------ */
 
+/* Grow the array p of elem-byte elements so that it holds need elements,
+ * doubling its capacity. Returns the (possibly moved) array, or NULL when
+ * out of memory, in which case p and *cap are untouched. */
+void *en_grow_array(void *p, size_t *cap, size_t need, size_t elem) {
+    if (need <= *cap) return p;
+    size_t c = *cap ? *cap : 16;
+    while (c < need) {
+        if (c > SIZE_MAX / 2 / elem) return NULL;
+        c *= 2;
+    }
+    void *q = realloc(p, c * elem);
+    if (!q) return NULL;
+    *cap = c;
+    return q;
+}
+
 /* Grow b so that n more bytes and a terminating NUL fit. Capacity doubles,
  * so appending byte by byte stays amortised O(1). */
 int en_buf_reserve(en_buf *b, size_t n) {

@@ -29,6 +29,11 @@ int en_buf_reserve(en_buf *b, size_t n);
 int en_buf_append(en_buf *b, const void *p, size_t n);
 void en_buf_free(en_buf *b);
 
+/* Grow the array p of elem-byte elements so that it holds need elements,
+ * doubling its capacity. Returns the (possibly moved) array, or NULL when
+ * out of memory or the size would overflow; then p and *cap are untouched. */
+void *en_grow_array(void *p, size_t *cap, size_t need, size_t elem);
+
 /* ------------------------------------------------------------------ */
 /* UTF-8                                                               */
 /* ------------------------------------------------------------------ */

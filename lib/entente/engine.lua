@@ -724,6 +724,11 @@ local function scan(e, rule, subject, base, found, trace)
   end
 end
 
+-- The view of sentence i given to actions (see Sent).
+local function sentence_view(d, i, s0, s1, subject)
+  return setmetatable({ d = d, index = i, start = s0, stop = s1, text = subject, doc = d }, Sent)
+end
+
 function Engine:run_rule(rule, d)
   d.rule = rule
   local e = self
@@ -761,8 +766,7 @@ function Engine:run_rule(rule, d)
               local hit = { start = h.start, stop = h.stop, entry = entry,
                 text = d.text:sub(h.start + 1, h.stop) }
               if rule.action then
-                sv = sv or setmetatable({ d = d, index = i, start = s0, stop = s1, text = subject,
-                  doc = d }, Sent)
+                sv = sv or sentence_view(d, i, s0, s1, subject)
                 sv.match = hit
                 rule.action(hit, sv)
               else
@@ -775,8 +779,7 @@ function Engine:run_rule(rule, d)
         else
           scan(e, rule, subject, s0, function(m)
             current = m.start
-            sv = sv or setmetatable({ d = d, index = i, start = s0, stop = s1, text = subject,
-              doc = d }, Sent)
+            sv = sv or sentence_view(d, i, s0, s1, subject)
             sv.match = m
             rule.action(m, sv)
           end)

@@ -297,7 +297,8 @@ function Engine:file_env()
     return r
   end
   --- lexicon{phrases}: a cue lexicon (matched with d:cues).
-  extra.lexicon = function(list) return e:lexicon(list) end
+  -- (not a tail call: errors name the rule file's line, two levels up)
+  extra.lexicon = function(list) return (e:lexicon(list)) end
   --- gazetteer"name": the named gazetteer, shared by every file of the pack.
   extra.gazetteer = function(name)
     if type(name) ~= "string" then error("gazetteer: name must be a string", 2) end

@@ -102,6 +102,40 @@ describe("rule files", function()
   end)
 end)
 
+describe("cue lexicons", function()
+  it("reject a phrase that is not a string, naming the file and line", function()
+    local _, errs = pack('local L = lexicon { "talks", 42 }\n')
+    assert.truthy(errs[1]:find("rules.lua:1: lexicon: phrase 2 is not a string", 1, true), errs[1])
+    _, errs = pack('local L = lexicon "talks"\n')
+    assert.truthy(errs[1]:find("rules.lua:1: lexicon: takes a list of phrases", 1, true), errs[1])
+  end)
+
+  it("match words, prefixes and phrases over a span's words", function()
+    local e = assert(pack(COUNTRIES .. [=[
+local CUES = lexicon { "talks", "negotiat*", "took delivery", "", "*" }
+rule {
+  name = "cues", phase = "relations",
+  run = function(d)
+    for s in d:sentences() do
+      local w, h = d:words(s.start, s.stop), d:cues(CUES, s.start, s.stop)
+      for i = 1, #w.words do
+        if h[i] then
+          d:relate("CUE", { text = d.text:sub(w.starts[i] + 1, w.stops[h[i]]) }, {})
+        end
+      end
+    end
+    assert(not pcall(d.cues, d, {}, 0, 1))
+  end,
+}
+]=]))
+    local d = run(e, "Malaysia took delivery after Negotiations and talks.")
+    local got = {}
+    for _, r in ipairs(d:relations_of { type = "CUE" }) do got[#got + 1] = r.args.text end
+    assert.same({ "took delivery", "Negotiations", "talks" }, got)
+    assert.same({}, d.failures)
+  end)
+end)
+
 describe("data files", function()
   it("read TSV rows keyed by the header, skipping comments", function()
     local path = tmp .. "/ok.tsv"

@@ -284,6 +284,80 @@ static int matcher_within(lua_State *L) {
     return 1;
 }
 
+/* Order of the annotation index: start ascending, stop descending, id. */
+static int ann_cmp(const void *x, const void *y) {
+    const en_ann *a = *(const en_ann *const *)x, *b = *(const en_ann *const *)y;
+    if (a->start != b->start) return a->start < b->start ? -1 : 1;
+    if (a->stop != b->stop) return a->stop > b->stop ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* M:mentions(types, start, stop [, sentence]) -> list of the mention tables
+ * inside [start, stop) (within sentence i too, when given), in text order
+ * (start, longest first, then id). types is a type id or an array of them.
+ * The tables come from the mention list given to begin. Replaces a Lua loop
+ * over M:within per type and a sort with a Lua comparator.
+ * Stack: [M, types, start, stop, sentence?] -> [.., list] */
+static int matcher_mentions(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    uint32_t a = check_u32(L, 3), b = check_u32(L, 4);
+    if (!lua_isnoneornil(L, 5)) {
+        lua_Integer i = luaL_checkinteger(L, 5);
+        if (i < 1 || (size_t)i > m->v.nsents) {
+            lua_createtable(L, 0, 0);
+            return 1;
+        }
+        const en_sentence *s = &m->v.sents[i - 1];
+        if (s->start > a) a = s->start;
+        if (s->stop < b) b = s->stop;
+    }
+    lua_getiuservalue(L, 1, 2); /* [.., mlist] */
+    int mlist = lua_gettop(L);
+    if (lua_isinteger(L, 2)) {
+        const en_ann *f;
+        size_t n = en_annot_starting_in(m->annot, check_u32(L, 2), a, b, &f);
+        lua_createtable(L, (int)n, 0); /* [.., mlist, out] */
+        lua_Integer k = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (f[i].stop > b) continue;
+            lua_rawgeti(L, mlist, f[i].id);
+            lua_rawseti(L, -2, ++k);
+        }
+        return 1;
+    }
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_Integer ntypes = luaL_len(L, 2);
+    size_t total = 0;
+    for (lua_Integer t = 1; t <= ntypes; t++) {
+        lua_rawgeti(L, 2, t);
+        lua_Integer ty = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
+        lua_pop(L, 1);
+        if (ty < 0 || ty > (lua_Integer)UINT32_MAX) continue;
+        const en_ann *f;
+        total += en_annot_starting_in(m->annot, (uint32_t)ty, a, b, &f);
+    }
+    /* the buffer is a userdata, so an error below cannot leak it */
+    const en_ann **all = lua_newuserdatauv(L, (total ? total : 1) * sizeof *all, 0);
+    size_t n = 0;
+    for (lua_Integer t = 1; t <= ntypes; t++) {
+        lua_rawgeti(L, 2, t);
+        lua_Integer ty = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
+        lua_pop(L, 1);
+        if (ty < 0 || ty > (lua_Integer)UINT32_MAX) continue;
+        const en_ann *f;
+        size_t c = en_annot_starting_in(m->annot, (uint32_t)ty, a, b, &f);
+        for (size_t i = 0; i < c && n < total; i++)
+            if (f[i].stop <= b) all[n++] = &f[i];
+    }
+    qsort(all, n, sizeof *all, ann_cmp);
+    lua_createtable(L, (int)n, 0); /* [.., mlist, buf, out] */
+    for (size_t i = 0; i < n; i++) {
+        lua_rawgeti(L, mlist, all[i]->id);
+        lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    return 1;
+}
+
 /* M:count(type, start, stop) -> mentions inside [start, stop) */
 static int matcher_count(lua_State *L) {
     en_matcher *m = check_matcher(L, 1);
@@ -607,6 +681,170 @@ static int matcher_helper_ent(lua_State *L) {
     return 1;
 }
 
+/* ---- first-token sets -------------------------------------------------------- */
+
+/* What a pattern can start with (lib/entente/pattern.lua works it out):
+ * folded words, mention types, token kinds. The engine asks the Matcher for
+ * the tokens of the range that fit and runs the pattern, anchored, only
+ * there, instead of letting LPeg try it after every token. One block of
+ * memory: the header, then the word slots, types, kinds and the words'
+ * bytes. */
+typedef struct en_first {
+    uint32_t nslots, ntypes, nkinds;
+} en_first;
+typedef struct fslot {
+    uint32_t hash, off, len; /* len 0: empty */
+} fslot;
+typedef struct fkind {
+    lua_Integer mask, need, deny;
+} fkind;
+
+#define EN_FIRST_MT "entente.FirstSet"
+
+static uint32_t fnv32(const char *s, size_t n) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+static fslot *first_slots(en_first *f) {
+    return (fslot *)(void *)(f + 1);
+}
+static uint32_t *first_types(en_first *f) {
+    return (uint32_t *)(void *)(first_slots(f) + f->nslots);
+}
+static fkind *first_kinds(en_first *f) {
+    /* aligned for lua_Integer: the header and slots are multiples of 4 bytes */
+    uintptr_t p = (uintptr_t)(first_types(f) + f->ntypes);
+    p = (p + sizeof(lua_Integer) - 1) & ~(uintptr_t)(sizeof(lua_Integer) - 1);
+    return (fkind *)p;
+}
+static char *first_pool(en_first *f) {
+    return (char *)(first_kinds(f) + f->nkinds);
+}
+
+static int first_has_word(en_first *f, const char *w, size_t n) {
+    if (f->nslots == 0 || n == 0) return 0;
+    uint32_t h = fnv32(w, n), mask = f->nslots - 1;
+    const fslot *sl = first_slots(f);
+    const char *pool = first_pool(f);
+    for (uint32_t i = h & mask;; i = (i + 1) & mask) {
+        if (sl[i].len == 0) return 0;
+        if (sl[i].hash == h && sl[i].len == n && memcmp(pool + sl[i].off, w, n) == 0) return 1;
+    }
+}
+
+/* M:firstset(words, types, kinds) -> FirstSet: words an array of folded
+ * words, types an array of type ids, kinds an array of {mask, need, deny}
+ * (as helper_kind takes them). Stack: [M, words, types, kinds] -> [.., fs] */
+static int matcher_firstset(lua_State *L) {
+    check_matcher(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    luaL_checktype(L, 3, LUA_TTABLE);
+    luaL_checktype(L, 4, LUA_TTABLE);
+    lua_Integer nw = luaL_len(L, 2), nt = luaL_len(L, 3), nk = luaL_len(L, 4);
+    luaL_argcheck(L, nw < (1 << 20), 2, "too many words");
+    luaL_argcheck(L, nt < (1 << 16), 3, "too many types");
+    luaL_argcheck(L, nk < (1 << 16), 4, "too many kinds");
+    size_t pool = 0;
+    for (lua_Integer i = 1; i <= nw; i++) {
+        lua_rawgeti(L, 2, i);
+        size_t n;
+        if (!lua_isstring(L, -1)) return luaL_argerror(L, 2, "words must be strings");
+        lua_tolstring(L, -1, &n);
+        pool += n;
+        lua_pop(L, 1);
+    }
+    luaL_argcheck(L, pool < UINT32_MAX / 2, 2, "words too long");
+    uint32_t nslots = 0;
+    if (nw > 0) {
+        nslots = 8;
+        while (nslots < (uint32_t)nw * 2) nslots *= 2;
+    }
+    size_t bytes = sizeof(en_first) + nslots * sizeof(fslot) + (size_t)nt * sizeof(uint32_t) +
+                   sizeof(lua_Integer) + (size_t)nk * sizeof(fkind) + pool + 1;
+    en_first *f = lua_newuserdatauv(L, bytes, 0); /* [.., fs] */
+    memset(f, 0, bytes);
+    f->nslots = nslots;
+    f->ntypes = (uint32_t)nt;
+    f->nkinds = (uint32_t)nk;
+    luaL_setmetatable(L, EN_FIRST_MT);
+    fslot *sl = first_slots(f);
+    char *pp = first_pool(f);
+    uint32_t off = 0;
+    for (lua_Integer i = 1; i <= nw; i++) {
+        lua_rawgeti(L, 2, i);
+        size_t n;
+        const char *w = lua_tolstring(L, -1, &n);
+        if (n > 0 && !first_has_word(f, w, n)) {
+            uint32_t h = fnv32(w, n), mask = nslots - 1, k = h & mask;
+            while (sl[k].len) k = (k + 1) & mask;
+            memcpy(pp + off, w, n);
+            sl[k].hash = h;
+            sl[k].off = off;
+            sl[k].len = (uint32_t)n;
+            off += (uint32_t)n;
+        }
+        lua_pop(L, 1);
+    }
+    uint32_t *ty = first_types(f);
+    for (lua_Integer i = 1; i <= nt; i++) {
+        lua_rawgeti(L, 3, i);
+        lua_Integer v = lua_tointeger(L, -1);
+        lua_pop(L, 1);
+        luaL_argcheck(L, v >= 0 && v <= (lua_Integer)UINT32_MAX, 3, "bad type id");
+        ty[i - 1] = (uint32_t)v;
+    }
+    fkind *kd = first_kinds(f);
+    for (lua_Integer i = 1; i <= nk; i++) {
+        lua_rawgeti(L, 4, i); /* [.., fs, {mask, need, deny}] */
+        luaL_argcheck(L, lua_istable(L, -1), 4, "kinds must be {mask, need, deny}");
+        lua_rawgeti(L, -1, 1);
+        lua_rawgeti(L, -2, 2);
+        lua_rawgeti(L, -3, 3);
+        kd[i - 1].mask = lua_tointeger(L, -3);
+        kd[i - 1].need = lua_tointeger(L, -2);
+        kd[i - 1].deny = lua_tointeger(L, -1);
+        lua_pop(L, 4);
+    }
+    return 1;
+}
+
+/* M:starts(fs) -> array of the start offsets of the range's tokens that a
+ * pattern with first-token set fs can start at, in order.
+ * Stack: [M, fs] -> [.., list] */
+static int matcher_starts(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    en_first *f = luaL_checkudata(L, 2, EN_FIRST_MT);
+    const uint32_t *ty = first_types(f);
+    const fkind *kd = first_kinds(f);
+    lua_createtable(L, 8, 0);
+    lua_Integer n = 0;
+    for (size_t k = m->tfirst; k < m->tend && k < m->v.ntok; k++) {
+        const en_token *t = &m->v.toks[k];
+        if (t->start < m->base || t->stop > m->stop) continue;
+        int ok = first_has_word(f, m->ftok[k].s, m->ftok[k].len);
+        for (uint32_t i = 0; !ok && i < f->nkinds; i++) {
+            ok = (kd[i].mask == 0 || (kd[i].mask & (1 << t->kind))) &&
+                 (t->flags & kd[i].need) == kd[i].need && (t->flags & kd[i].deny) == 0;
+        }
+        for (uint32_t i = 0; !ok && i < f->ntypes; i++) {
+            const en_ann *a;
+            size_t c = en_annot_starting(m->annot, ty[i], t->start, &a);
+            for (size_t j = 0; j < c && !ok; j++)
+                ok = a[j].stop <= m->stop && a[j].stop > a[j].start;
+        }
+        if (ok) {
+            lua_pushinteger(L, t->start);
+            lua_rawseti(L, -2, ++n);
+        }
+    }
+    return 1;
+}
+
 /* ---- gazetteer matching over the range ---------------------------------------- */
 
 typedef struct en_lgaz {
@@ -652,6 +890,9 @@ static const luaL_Reg matcher_methods[] = {{"begin", matcher_begin},
                                            {"starting", matcher_starting},
                                            {"covering", matcher_covering},
                                            {"within", matcher_within},
+                                           {"mentions", matcher_mentions},
+                                           {"firstset", matcher_firstset},
+                                           {"starts", matcher_starts},
                                            {"count", matcher_count},
                                            {"furthest", matcher_furthest},
                                            {"range_text", matcher_range_text},
@@ -742,6 +983,8 @@ int luaopen_entente_match(lua_State *L) {
     lua_setfield(L, -2, "__close");
     luaL_newlib(L, lex_methods);
     lua_setfield(L, -2, "__index");
+    lua_pop(L, 1);
+    luaL_newmetatable(L, EN_FIRST_MT); /* [mt]: plain data, no __gc */
     lua_pop(L, 1);
     luaL_newlib(L, funcs);
     return 1;

@@ -83,6 +83,10 @@ static void *worker_main(void *arg) {
     if (!L) err = dupstr("cannot create a Lua state");
     if (L) {
         en_prepare_state(L);
+        /* Rules make many short-lived tables per document (views, word lists,
+         * match tables) and keep few: the generational collector suits that
+         * and spends less time marking the rule pack's long-lived data. */
+        lua_gc(L, LUA_GCGEN, 0, 0);
         /* worker = require "entente.worker"; hash = worker.init(opts) */
         lua_getglobal(L, "require");
         lua_pushliteral(L, "entente.worker");

@@ -658,6 +658,15 @@ static int store_rollback(lua_State *L) {
     en_lstore *s = en_check_store(L, 1);
     return tx_result(L, s->st, en_store_rollback(s->st));
 }
+/* Store:set_bulk(on): in bulk mode nested begin/commit are not savepoints
+ * (an inner failure makes the outer commit roll back), and the page cache
+ * and checkpoint interval are sized for big batches.
+ * Stack: [store, on] -> [] */
+static int store_set_bulk(lua_State *L) {
+    en_lstore *s = en_check_store(L, 1);
+    en_store_set_bulk(s->st, lua_toboolean(L, 2));
+    return 0;
+}
 
 static const luaL_Reg store_methods[] = {{"close", store_close},
                                          {"path", store_path},
@@ -674,6 +683,7 @@ static const luaL_Reg store_methods[] = {{"close", store_close},
                                          {"begin", store_begin},
                                          {"commit", store_commit},
                                          {"rollback", store_rollback},
+                                         {"set_bulk", store_set_bulk},
                                          {"put_result", en_store_put_result_l},
                                          {NULL, NULL}};
 

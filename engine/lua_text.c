@@ -4,6 +4,7 @@
  */
 #include <jansson.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "ingest.h"
@@ -161,9 +162,270 @@ static int l_json_decode(lua_State *L) {
     return 1;
 }
 
+/* ---- json_encode ------------------------------------------------------------ */
+
+/* The encoder's output, a userdata so that an error cannot leak it. */
+typedef struct jbuf {
+    en_buf b;
+    int oom;
+} jbuf;
+
+static int jbuf_gc(lua_State *L) {
+    jbuf *j = lua_touserdata(L, 1);
+    en_buf_free(&j->b);
+    return 0;
+}
+
+static void jput(jbuf *j, const char *p, size_t n) {
+    if (!j->oom && en_buf_append(&j->b, p, n)) j->oom = 1;
+}
+
+/* Length of the UTF-8 sequence a lead byte announces (0: not a lead). */
+static size_t seq_len(unsigned char c) {
+    if (c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) return 2;
+    if (c >= 0xE0 && c <= 0xEF) return 3;
+    if (c >= 0xF0 && c <= 0xF4) return 4;
+    return 0;
+}
+
+/* A JSON string: control characters escaped, each byte of an invalid UTF-8
+ * sequence replaced by U+FFFD (as json.lua does). */
+static void jstring(jbuf *j, const char *s, size_t n) {
+    jput(j, "\"", 1);
+    size_t run = 0; /* start of bytes not yet copied */
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+            i++;
+            continue;
+        }
+        if (c >= 0x80) {
+            size_t k = seq_len(c);
+            if (k && i + k <= n && en_utf8_check(s + i, k) == k) {
+                i += k;
+                continue;
+            }
+        }
+        jput(j, s + run, i - run);
+        char esc[8];
+        const char *e = esc;
+        size_t elen = 2;
+        switch (c) {
+        case '"':
+            e = "\\\"";
+            break;
+        case '\\':
+            e = "\\\\";
+            break;
+        case '\b':
+            e = "\\b";
+            break;
+        case '\f':
+            e = "\\f";
+            break;
+        case '\n':
+            e = "\\n";
+            break;
+        case '\r':
+            e = "\\r";
+            break;
+        case '\t':
+            e = "\\t";
+            break;
+        default:
+            if (c < 0x80) {
+                snprintf(esc, sizeof esc, "\\u%04x", c);
+                elen = 6;
+            } else {
+                e = "\xEF\xBF\xBD"; /* U+FFFD */
+                elen = 3;
+            }
+        }
+        jput(j, e, elen);
+        i++;
+        run = i;
+    }
+    jput(j, s + run, n - run);
+    jput(j, "\"", 1);
+}
+
+/* Upvalues of json_encode: 1 null, 2 the array mark, 3 the object mark. */
+static int is_array_table(lua_State *L, int t) {
+    if (lua_getmetatable(L, t)) { /* [.., mt] */
+        int arr = lua_rawequal(L, -1, lua_upvalueindex(2));
+        int obj = lua_rawequal(L, -1, lua_upvalueindex(3));
+        lua_pop(L, 1);
+        if (arr) return 1;
+        if (obj) return 0;
+    }
+    lua_Integer n = (lua_Integer)lua_rawlen(L, t), count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        count++;
+    }
+    return count == n;
+}
+
+typedef struct jkey {
+    const char *s;
+    size_t len;
+    int slot; /* index in the anchor table: the original key */
+} jkey;
+
+static int jkey_cmp(const void *x, const void *y) {
+    const jkey *a = x, *b = y;
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->s, b->s, n);
+    if (c) return c;
+    return (a->len > b->len) - (a->len < b->len);
+}
+
+static void jvalue(lua_State *L, jbuf *j, int idx, int depth);
+
+/* Raise msg without a position, as json.lua does (error(msg, 0)). */
+static void jfail(lua_State *L, const char *msg, const char *what) {
+    lua_pushfstring(L, msg, what);
+    lua_error(L);
+}
+
+static void jtable(lua_State *L, jbuf *j, int t, int depth) {
+    if (depth > 200) jfail(L, "json: cannot encode a table that contains itself%s", "");
+    luaL_checkstack(L, 8, "json: nesting too deep");
+    if (is_array_table(L, t)) {
+        lua_Integer n = (lua_Integer)lua_rawlen(L, t);
+        jput(j, "[", 1);
+        for (lua_Integer i = 1; i <= n; i++) {
+            if (i > 1) jput(j, ",", 1);
+            lua_rawgeti(L, t, i);
+            jvalue(L, j, lua_gettop(L), depth + 1);
+            lua_pop(L, 1);
+        }
+        jput(j, "]", 1);
+        return;
+    }
+    /* keys as text, sorted; the anchor table keeps keys and their texts */
+    size_t nk = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) {
+        lua_pop(L, 1);
+        nk++;
+    }
+    lua_createtable(L, (int)(2 * nk), 0); /* [.., anchor] */
+    int anchor = lua_gettop(L);
+    jkey *keys = lua_newuserdatauv(L, (nk ? nk : 1) * sizeof *keys, 0); /* [.., anchor, keys] */
+    size_t k = 0;
+    lua_pushnil(L);
+    while (lua_next(L, t)) { /* [.., anchor, keys, key, value] */
+        lua_pop(L, 1);
+        int kt = lua_type(L, -1);
+        if (kt != LUA_TSTRING && kt != LUA_TNUMBER)
+            jfail(L, "json: object keys must be strings or numbers, got %s", lua_typename(L, kt));
+        if (k >= nk) jfail(L, "json: a table changed while being encoded%s", "");
+        lua_pushvalue(L, -1);
+        lua_rawseti(L, anchor, (lua_Integer)(2 * k + 1)); /* the key */
+        lua_pushvalue(L, -1);
+        size_t len;
+        const char *ks = lua_tolstring(L, -1, &len); /* the copy becomes text */
+        keys[k].s = ks;
+        keys[k].len = len;
+        keys[k].slot = (int)(2 * k + 1);
+        lua_rawseti(L, anchor, (lua_Integer)(2 * k + 2)); /* its text, kept alive */
+        k++;
+    }
+    qsort(keys, k, sizeof *keys, jkey_cmp);
+    jput(j, "{", 1);
+    for (size_t i = 0; i < k; i++) {
+        if (i > 0) jput(j, ",", 1);
+        jstring(j, keys[i].s, keys[i].len);
+        jput(j, ":", 1);
+        lua_rawgeti(L, anchor, keys[i].slot); /* [.., key] */
+        lua_rawget(L, t);                     /* [.., value] */
+        jvalue(L, j, lua_gettop(L), depth + 1);
+        lua_pop(L, 1);
+    }
+    jput(j, "}", 1);
+    lua_pop(L, 2); /* anchor, keys */
+}
+
+static void jvalue(lua_State *L, jbuf *j, int idx, int depth) {
+    char num[64];
+    switch (lua_type(L, idx)) {
+    case LUA_TNIL:
+        jput(j, "null", 4);
+        break;
+    case LUA_TBOOLEAN:
+        if (lua_toboolean(L, idx))
+            jput(j, "true", 4);
+        else
+            jput(j, "false", 5);
+        break;
+    case LUA_TNUMBER:
+        if (lua_isinteger(L, idx)) {
+            snprintf(num, sizeof num, LUA_INTEGER_FMT, (LUAI_UACINT)lua_tointeger(L, idx));
+        } else {
+            double v = (double)lua_tonumber(L, idx);
+            if (v != v || v == HUGE_VAL || v == -HUGE_VAL)
+                snprintf(num, sizeof num, "null");
+            else if (v == 0)
+                snprintf(num, sizeof num, "0");
+            else if (v == floor(v) && fabs(v) < 9007199254740992.0)
+                snprintf(num, sizeof num, "%.0f", v);
+            else
+                snprintf(num, sizeof num, "%.14g", v);
+        }
+        jput(j, num, strlen(num));
+        break;
+    case LUA_TSTRING: {
+        size_t n;
+        const char *s = lua_tolstring(L, idx, &n);
+        jstring(j, s, n);
+        break;
+    }
+    case LUA_TTABLE:
+        if (lua_rawequal(L, idx, lua_upvalueindex(1)))
+            jput(j, "null", 4);
+        else
+            jtable(L, j, idx, depth);
+        break;
+    default:
+        jfail(L, "json: cannot encode a %s", luaL_typename(L, idx));
+    }
+}
+
+/* json_encode(value) -> text: compact JSON with object keys sorted, as
+ * entente.json writes it (that module hands its compact form here).
+ * Upvalues: null, the array mark, the object mark (json_setup).
+ * Stack: [value] -> [text] */
+static int l_json_encode_c(lua_State *L) {
+    lua_settop(L, 1);
+    jbuf *j = lua_newuserdatauv(L, sizeof *j, 0); /* [value, buf] */
+    memset(j, 0, sizeof *j);
+    luaL_setmetatable(L, "entente.jsonbuf");
+    jvalue(L, j, 1, 0);
+    if (j->oom) jfail(L, "json: out of memory%s", "");
+    lua_pushlstring(L, j->b.data ? j->b.data : "", j->b.len); /* [value, buf, text] */
+    en_buf_free(&j->b);
+    return 1;
+}
+
+/* json_setup(null, array_mt, object_mt) -> encode: the encoder for these marks. */
+static int l_json_setup(lua_State *L) {
+    lua_settop(L, 3);
+    if (luaL_newmetatable(L, "entente.jsonbuf")) { /* [null, arr, obj, mt] */
+        lua_pushcfunction(L, jbuf_gc);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
+    lua_pushcclosure(L, l_json_encode_c, 3);
+    return 1;
+}
+
 static const luaL_Reg funcs[] = {{"fold", l_fold},
                                  {"hash", l_hash},
                                  {"json_decode", l_json_decode},
+                                 {"json_setup", l_json_setup},
                                  {"tokenize", l_tokenize},
                                  {"text_document", l_text_document},
                                  {"utf8_check", l_utf8_check},

@@ -81,35 +81,75 @@ static int step_done(en_store *st, sqlite3_stmt *s, const char *what) {
     return 0;
 }
 
+/* A memo key: a tag byte, then parts separated by NUL bytes. */
+static size_t memo_key(en_buf *k, char tag, const char *a, const char *b) {
+    k->len = 0;
+    if (en_buf_append(k, &tag, 1) || en_buf_append(k, a, strlen(a) + 1) ||
+        (b && en_buf_append(k, b, strlen(b))))
+        return 0;
+    return k->len;
+}
+
 /* The id of entity (type, key), created when missing; its name is kept as
- * the longest name seen. Adds the alias (folded) when given. */
-static int entity_id(en_store *st, const char *type, const char *key, const char *name,
+ * the longest name seen. Adds the alias (folded) when given. The store's
+ * memo remembers ids, the longest name stored and the aliases stored, so
+ * that an entity seen before costs no statement. */
+static int entity_id(en_store *st, en_buf *k, const char *type, const char *key, const char *name,
                      const char *alias, int64_t *id) {
-    sqlite3_stmt *s =
-        en_store_stmt(st, "INSERT INTO entities(type, key, name) VALUES (?1, ?2, ?3) "
-                          "ON CONFLICT(type, key) DO UPDATE SET name = excluded.name "
-                          "WHERE excluded.name IS NOT NULL AND (entities.name IS NULL OR "
-                          "length(excluded.name) > length(entities.name))");
-    if (!s) return -1;
-    bind_str(s, 1, type);
-    bind_str(s, 2, key);
-    bind_str(s, 3, name);
-    if (step_done(st, s, "storing an entity")) return -1;
-    s = en_store_stmt(st, "SELECT id FROM entities WHERE type = ?1 AND key = ?2");
-    if (!s) return -1;
-    bind_str(s, 1, type);
-    bind_str(s, 2, key);
-    if (sqlite3_step(s) != SQLITE_ROW) return fail_sql(st, "finding an entity");
-    *id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
+    size_t klen = memo_key(k, 'E', type, key);
+    if (!klen) return en_store_fail(st, "out of memory");
+    int64_t known_len = -1;
+    size_t name_len = name ? strlen(name) : 0;
+    if (!en_store_memo_get(st, k->data, klen, id, &known_len) ||
+        (name && (int64_t)name_len > known_len)) {
+        sqlite3_stmt *s = en_store_stmt(
+            st, "INSERT INTO entities(type, key, name) VALUES (?1, ?2, ?3) "
+                "ON CONFLICT(type, key) DO UPDATE SET name = excluded.name "
+                "WHERE excluded.name IS NOT NULL AND (entities.name IS NULL OR "
+                "length(excluded.name) > length(entities.name)) RETURNING id, length(name)");
+        if (!s) return -1;
+        bind_str(s, 1, type);
+        bind_str(s, 2, key);
+        bind_str(s, 3, name);
+        int rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            *id = sqlite3_column_int64(s, 0);
+            known_len = sqlite3_column_type(s, 1) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 1);
+            rc = sqlite3_step(s);
+        } else if (rc == SQLITE_DONE) {
+            /* the stored name is as long: no row came back */
+            sqlite3_reset(s);
+            s = en_store_stmt(st,
+                              "SELECT id, length(name) FROM entities WHERE type = ?1 AND key = ?2");
+            if (!s) return -1;
+            bind_str(s, 1, type);
+            bind_str(s, 2, key);
+            if (sqlite3_step(s) != SQLITE_ROW) return fail_sql(st, "finding an entity");
+            *id = sqlite3_column_int64(s, 0);
+            known_len = sqlite3_column_type(s, 1) == SQLITE_NULL ? 0 : sqlite3_column_int64(s, 1);
+            rc = SQLITE_DONE;
+        }
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE) return fail_sql(st, "storing an entity");
+        /* length() counts characters, name_len bytes: remember the larger,
+         * so a name is offered again only when it is longer in bytes */
+        if ((int64_t)name_len > known_len) known_len = (int64_t)name_len;
+        if (!memo_key(k, 'E', type, key) || en_store_memo_put(st, k->data, k->len, *id, known_len))
+            return en_store_fail(st, "out of memory");
+    }
     if (alias && *alias) {
+        char eid[24];
+        snprintf(eid, sizeof eid, "%lld", (long long)*id);
+        klen = memo_key(k, 'A', eid, alias);
+        if (!klen) return en_store_fail(st, "out of memory");
+        if (en_store_memo_get(st, k->data, klen, NULL, NULL)) return 0;
         en_buf f = {0};
         if (en_fold(alias, strlen(alias), &f)) {
             en_buf_free(&f);
             return en_store_fail(st, "out of memory");
         }
-        s = en_store_stmt(st, "INSERT OR IGNORE INTO entity_aliases(entity_id, folded, alias) "
-                              "VALUES (?1, ?2, ?3)");
+        sqlite3_stmt *s = en_store_stmt(st, "INSERT OR IGNORE INTO entity_aliases(entity_id, "
+                                            "folded, alias) VALUES (?1, ?2, ?3)");
         if (!s) {
             en_buf_free(&f);
             return -1;
@@ -120,6 +160,7 @@ static int entity_id(en_store *st, const char *type, const char *key, const char
         int rc = step_done(st, s, "storing an alias");
         en_buf_free(&f);
         if (rc) return -1;
+        if (en_store_memo_put(st, k->data, klen, *id, 0)) return -1;
     }
     return 0;
 }
@@ -174,8 +215,8 @@ static int doc_date(en_store *st, int64_t doc, char **buf) {
     return 0;
 }
 
-static int put(en_store *st, const en_result *r, const char *rulepack_hash, int64_t run_id,
-               int64_t *mids, const char *date) {
+static int put(en_store *st, en_buf *k, const en_result *r, const char *rulepack_hash,
+               int64_t run_id, int64_t *mids, const char *date) {
     static const char *const drop[] = {
         "DELETE FROM relations WHERE doc_id = ?",
         "DELETE FROM mentions WHERE doc_id = ?",
@@ -193,7 +234,7 @@ static int put(en_store *st, const en_result *r, const char *rulepack_hash, int6
         const en_rmention *m = &r->mentions[i];
         int64_t eid = 0;
         int has_entity = m->key && *m->key;
-        if (has_entity && entity_id(st, m->type, m->key, m->name, m->text, &eid)) return -1;
+        if (has_entity && entity_id(st, k, m->type, m->key, m->name, m->text, &eid)) return -1;
         ins = en_store_stmt(
             st, "INSERT INTO mentions(doc_id, type, key, entity_id, start, stop, sent_start, "
                 "sent_stop, text, attrs, score, rule, rule_file, rule_line, run_id) "
@@ -226,7 +267,9 @@ static int put(en_store *st, const en_result *r, const char *rulepack_hash, int6
     for (size_t i = 0; i < r->nrelations; i++) {
         const en_rrelation *x = &r->relations[i];
         int64_t tid = 0;
-        if (x->thread) {
+        size_t klen = x->thread ? memo_key(k, 'T', x->thread, NULL) : 0;
+        if (x->thread && !klen) return en_store_fail(st, "out of memory");
+        if (x->thread && !en_store_memo_get(st, k->data, klen, &tid, NULL)) {
             sqlite3_stmt *t = en_store_stmt(st, "INSERT INTO threads(type, key, subject) "
                                                 "VALUES (?1, ?2, ?3) ON CONFLICT(key) DO NOTHING");
             if (!t) return -1;
@@ -240,6 +283,7 @@ static int put(en_store *st, const en_result *r, const char *rulepack_hash, int6
             if (sqlite3_step(t) != SQLITE_ROW) return fail_sql(st, "finding a thread");
             tid = sqlite3_column_int64(t, 0);
             sqlite3_reset(t);
+            if (en_store_memo_put(st, k->data, klen, tid, 0)) return -1;
         }
         ins = en_store_stmt(
             st, "INSERT INTO relations(doc_id, type, stage, cameo, date, attrs, score, start, "
@@ -270,8 +314,8 @@ static int put(en_store *st, const en_result *r, const char *rulepack_hash, int6
             sqlite3_bind_null(ins, 16);
         if (step_done(st, ins, "storing a relation")) return -1;
         int64_t rid = sqlite3_last_insert_rowid(en_store_db(st));
-        for (size_t k = 0; k < x->nargs; k++) {
-            const en_rarg *a = &x->args[k];
+        for (size_t ai = 0; ai < x->nargs; ai++) {
+            const en_rarg *a = &x->args[ai];
             int64_t eid = 0;
             const char *type = a->type, *key = a->key;
             if (a->mention >= 0 && (size_t)a->mention < r->nmentions) {
@@ -279,7 +323,7 @@ static int put(en_store *st, const en_result *r, const char *rulepack_hash, int6
                 if (!type) type = m->type;
                 if (!key) key = m->key;
             }
-            if (type && key && *key && entity_id(st, type, key, NULL, NULL, &eid)) return -1;
+            if (type && key && *key && entity_id(st, k, type, key, NULL, NULL, &eid)) return -1;
             sqlite3_stmt *as = en_store_stmt(
                 st, "INSERT OR REPLACE INTO relation_args(relation_id, role, ord, mention_id, "
                     "entity_id, key, value) VALUES (?,?,?,?,?,?,?)");
@@ -346,8 +390,10 @@ int en_store_put_result(en_store *st, const en_result *r, const char *rulepack_h
         free(mids);
         return -1;
     }
+    en_buf k = {0}; /* memo keys */
     int rc = doc_date(st, r->doc_id, &date);
-    if (!rc) rc = put(st, r, rulepack_hash, run_id, mids, date);
+    if (!rc) rc = put(st, &k, r, rulepack_hash, run_id, mids, date);
+    en_buf_free(&k);
     free(mids);
     free(date);
     if (rc) {

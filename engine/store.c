@@ -18,6 +18,17 @@
 
 #define STMT_CACHE 48
 
+/* One entry of the store's memo: a key of bytes (owned) and two numbers. */
+struct en_memo_slot {
+    char *key; /* NULL: empty slot */
+    size_t len;
+    uint64_t hash;
+    int64_t id, aux;
+};
+
+/* At most this many entries; a fuller memo is emptied and starts again. */
+#define MEMO_MAX ((size_t)1 << 20)
+
 struct en_store {
     sqlite3 *db;
     char *path;
@@ -34,6 +45,8 @@ struct en_store {
         sqlite3_stmt *stmt;
     } cache[STMT_CACHE];
     int ncache;
+    en_memo_slot *memo; /* ids the writer already looked up (en_store_memo_get) */
+    size_t memo_used, memo_cap;
 };
 
 /* Schema version 1: everything the engine, the rule engine and the rule
@@ -439,6 +452,8 @@ void en_store_close(en_store *st) {
         sqlite3_close(st->db);
     }
     free(st->dirty);
+    en_store_memo_clear(st);
+    free(st->memo);
     free(st->path);
     free(st);
 }
@@ -614,6 +629,7 @@ int en_store_rollback(en_store *st) {
         return 0;
     }
     st->depth--;
+    en_store_memo_clear(st); /* it may name rows the rollback took away */
     if (st->depth == 0) {
         st->poisoned = 0;
         st->fts_from = -1;
@@ -628,13 +644,18 @@ int en_store_rollback(en_store *st) {
 }
 
 sqlite3_stmt *en_store_stmt(en_store *st, const char *sql) {
-    for (int i = 0; i < st->ncache; i++) {
-        if (st->cache[i].sql == sql || strcmp(st->cache[i].sql, sql) == 0) {
-            sqlite3_stmt *s = st->cache[i].stmt;
-            sqlite3_reset(s);
-            sqlite3_clear_bindings(s);
-            return s;
-        }
+    /* Callers pass static SQL, so the pointer finds the entry; the text is
+     * compared only when no pointer matches. */
+    int hit = -1;
+    for (int i = 0; i < st->ncache && hit < 0; i++)
+        if (st->cache[i].sql == sql) hit = i;
+    for (int i = 0; i < st->ncache && hit < 0; i++)
+        if (strcmp(st->cache[i].sql, sql) == 0) hit = i;
+    if (hit >= 0) {
+        sqlite3_stmt *s = st->cache[hit].stmt;
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        return s;
     }
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
@@ -654,6 +675,75 @@ sqlite3_stmt *en_store_stmt(en_store *st, const char *sql) {
         st->cache[STMT_CACHE - 1].stmt = s;
     }
     return s;
+}
+
+/* ---- the memo -------------------------------------------------------------- */
+
+static uint64_t memo_hash(const char *k, size_t n) {
+    uint64_t h = 1469598103934665603u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)k[i];
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+/* The slot of key k (its own, or the empty one where it would go). */
+static en_memo_slot *memo_find(const en_store *st, const char *k, size_t n, uint64_t h) {
+    size_t mask = st->memo_cap - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        en_memo_slot *e = &st->memo[i];
+        if (!e->key || (e->hash == h && e->len == n && memcmp(e->key, k, n) == 0)) return e;
+    }
+}
+
+void en_store_memo_clear(en_store *st) {
+    for (size_t i = 0; i < st->memo_cap && st->memo_used > 0; i++) {
+        if (st->memo[i].key) {
+            free(st->memo[i].key);
+            st->memo[i].key = NULL;
+            st->memo_used--;
+        }
+    }
+    st->memo_used = 0;
+}
+
+int en_store_memo_get(const en_store *st, const char *key, size_t len, int64_t *id, int64_t *aux) {
+    if (st->memo_used == 0) return 0;
+    const en_memo_slot *e = memo_find(st, key, len, memo_hash(key, len));
+    if (!e->key) return 0;
+    if (id) *id = e->id;
+    if (aux) *aux = e->aux;
+    return 1;
+}
+
+int en_store_memo_put(en_store *st, const char *key, size_t len, int64_t id, int64_t aux) {
+    if (st->memo_used >= MEMO_MAX) en_store_memo_clear(st);
+    if ((st->memo_used + 1) * 2 > st->memo_cap) { /* keep it at most half full */
+        size_t cap = st->memo_cap ? st->memo_cap * 2 : 1024;
+        en_memo_slot *old = st->memo, *fresh = calloc(cap, sizeof *fresh);
+        size_t oldcap = st->memo_cap;
+        if (!fresh) return en_store_fail(st, "out of memory");
+        st->memo = fresh;
+        st->memo_cap = cap;
+        for (size_t i = 0; i < oldcap; i++)
+            if (old[i].key) *memo_find(st, old[i].key, old[i].len, old[i].hash) = old[i];
+        free(old);
+    }
+    uint64_t h = memo_hash(key, len);
+    en_memo_slot *e = memo_find(st, key, len, h);
+    if (!e->key) {
+        char *k = malloc(len ? len : 1);
+        if (!k) return en_store_fail(st, "out of memory");
+        memcpy(k, key, len);
+        e->key = k;
+        e->len = len;
+        e->hash = h;
+        st->memo_used++;
+    }
+    e->id = id;
+    e->aux = aux;
+    return 0;
 }
 
 void en_now_iso(char buf[32]) {

@@ -82,6 +82,18 @@ int en_store_exec(en_store *st, const char *sql);
  * The store owns it; do not finalize. NULL on error. */
 sqlite3_stmt *en_store_stmt(en_store *st, const char *sql);
 
+/* The memo: ids the writer has already looked up or made (an entity's id
+ * by type and key, a thread's by key, aliases stored), so that a document
+ * naming a known entity costs no statement. Keys are bytes; each entry
+ * holds an id and one more number. Any rollback empties it, since it may
+ * name rows the rollback took away, and so does reaching a million
+ * entries. get returns 1 when the key is known, else 0; put returns 0, or
+ * -1 when out of memory. */
+typedef struct en_memo_slot en_memo_slot;
+int en_store_memo_get(const en_store *st, const char *key, size_t len, int64_t *id, int64_t *aux);
+int en_store_memo_put(en_store *st, const char *key, size_t len, int64_t id, int64_t aux);
+void en_store_memo_clear(en_store *st);
+
 /* ---- documents ---------------------------------------------------- */
 
 typedef struct en_docspan {

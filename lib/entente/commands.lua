@@ -137,6 +137,10 @@ M.extract = {
       end
     end
     local interrupted = false
+    -- Any failure to store a result fails the run, so a document needs no
+    -- savepoint of its own: bulk mode spares the writer one per document
+    -- (each copied every page the document touched).
+    st:set_bulk(true)
     assert(st:begin())
     local wok, werr2 = pcall(function()
       if ntodo == 0 then return end
@@ -161,6 +165,7 @@ M.extract = {
     end)
     finish()
     pool:close()
+    st:set_bulk(false)
     local status = (not wok and "failed") or (interrupted and "interrupted") or
       ((nfail > 0 or #errors > 0) and "failed") or "ok"
     if wok then

@@ -280,6 +280,7 @@ function Engine:file_env()
     if r.pattern then
       r.compiled = lpeg.Ct(r.pattern) * lpeg.Cp() -- anchored, for traces
       r.search = e.p.search(r.pattern)           -- scanning, for runs
+      r.first = e.p.first_set(r.pattern)         -- where it can start, when known
     end
     if r.needs then
       r.needs_ids = {}
@@ -531,37 +532,47 @@ function Doc:remove(m)
   end
 end
 
+-- Type ids of a list of type names (unknown names dropped), kept per list.
+local TYPE_IDS = setmetatable({}, { __mode = "k" })
+local function type_ids(e, list)
+  local ids = TYPE_IDS[list]
+  if not ids or ids.n ~= #e.type_names then
+    ids = { n = #e.type_names }
+    for _, t in ipairs(list) do ids[#ids + 1] = e.types[t] end
+    TYPE_IDS[list] = ids
+  end
+  return ids
+end
+
 --- d:mentions{type=, sentence=, within={a, b}, key=} -> list in text order.
+-- The Matcher gathers and orders them in C (engine/lua_match.c).
 function Doc:mentions(filter)
-  filter = filter or {}
-  local out = {}
-  local a, b = 0, #self.text
-  if filter.within then a, b = filter.within[1], filter.within[2] end
-  if filter.sentence then
-    local s = self.doc:sentence(filter.sentence)
-    if not s then return out end
-    a, b = math.max(a, s.start), math.min(b, s.stop)
-  end
-  local types
-  if filter.type then
-    types = type(filter.type) == "table" and filter.type or { filter.type }
-  else
-    types = self.engine.type_names
-  end
-  for _, t in ipairs(types) do
-    local tid = self.engine.types[t]
-    if tid then
-      for _, id in ipairs(self.engine.matcher:within(tid, a, b)) do
-        local m = self.mlist[id]
-        if not m.removed and (filter.key == nil or m.key == filter.key) then out[#out + 1] = m end
-      end
+  local e = self.engine
+  local a, b, sent, tids = 0, #self.text, nil, nil
+  if filter then
+    local w = filter.within
+    if w then a, b = w[1], w[2] end
+    sent = filter.sentence
+    local t = filter.type
+    if type(t) == "string" then
+      tids = e.types[t]
+      if not tids then return {} end
+    elseif t then
+      tids = type_ids(e, t)
     end
   end
-  table.sort(out, function(x, y)
-    if x.start ~= y.start then return x.start < y.start end
-    if x.stop ~= y.stop then return x.stop > y.stop end
-    return x.id < y.id
-  end)
+  if a < 0 then a = 0 end
+  if b > #self.text then b = #self.text end
+  if b < a then return {} end
+  local out = e.matcher:mentions(tids or type_ids(e, e.type_names), a, b, sent)
+  local key = filter and filter.key
+  if key ~= nil then
+    local kept = {}
+    for _, m in ipairs(out) do
+      if m.key == key then kept[#kept + 1] = m end
+    end
+    out = kept
+  end
   return out
 end
 
@@ -688,6 +699,22 @@ end
 -- per match); with trace(from, furthest) every token start is tried from
 -- Lua so that the furthest point of each failed attempt can be reported.
 local function scan(e, rule, subject, base, found, trace)
+  if not trace and rule.first then
+    -- only at the tokens the pattern can start with (matcher:starts, in C)
+    local last = base
+    for _, t0 in ipairs(e.matcher:starts(rule.first)) do
+      if t0 >= last then
+        local caps, pos = lpeg.match(rule.compiled, subject, t0 - base + 1)
+        if caps then
+          local m_end = base + pos - 1
+          if caps._start then caps._start = base + caps._start - 1 end
+          found(finish_match(e, caps, t0, m_end))
+          if m_end > t0 then last = m_end end
+        end
+      end
+    end
+    return
+  end
   if not trace then
     local pos, n = 1, #subject
     while pos <= n do

@@ -118,12 +118,22 @@ encode = function(v, indent, depth, seen)
   end
 end
 
+-- The compact form is written in C (engine/lua_text.c, the same output),
+-- when this module runs inside entente.
+local ok_core, core = pcall(require, "entente.core")
+local encode_c = ok_core and type(core) == "table" and core.json_setup
+  and core.json_setup(M.null, ARRAY, OBJECT) or nil
+
 --- json.encode(value [, {indent = "  ", depth = 0}]) -> text. depth: the
 -- nesting level the value sits at, for writing a document a piece at a time.
 function M.encode(v, opts)
   local indent = opts and opts.indent
   if indent == true then indent = "  " end
+  if not indent and encode_c then return encode_c(v) end
   return encode(v, indent, opts and opts.depth or 0, {})
 end
+
+--- The encoder written in Lua (compact form), for tests that compare both.
+function M.encode_lua(v) return encode(v, nil, 0, {}) end
 
 return M

@@ -40,8 +40,46 @@ M.KIND, M.FLAG = KIND, FLAG
 local pattern_mt = getmetatable(P(1))
 local pending = setmetatable({}, { __mode = "k" })
 local plain_mul = pattern_mt.__mul
+local plain_add, plain_pow, plain_div = pattern_mt.__add, pattern_mt.__pow, pattern_mt.__div
+local plain_sub, plain_unm, plain_len = pattern_mt.__sub, pattern_mt.__unm, pattern_mt.__len
 
-local function mul(a, b)
+---------------------------------------------------------------------------
+-- First tokens: what a pattern can start with, when the helpers it starts
+-- with say so. FIRST[patt] = { words = {folded = true}, types = {id = true},
+-- kinds = {{mask, need, deny}}, empty = can match nothing }. A pattern
+-- with no entry may start anywhere (plain LPeg, p.tok, p.find, re). The
+-- engine runs a pattern only at tokens its first set admits (M.first_set).
+
+local FIRST = setmetatable({}, { __mode = "k" })
+M.FIRST = FIRST
+
+local function union(fa, fb)
+  if not fa or not fb then return nil end
+  local r = { words = {}, types = {}, kinds = {}, empty = fa.empty or fb.empty }
+  for _, f in ipairs { fa, fb } do
+    for w in pairs(f.words) do r.words[w] = true end
+    for t in pairs(f.types) do r.types[t] = true end
+    for _, k in ipairs(f.kinds) do r.kinds[#r.kinds + 1] = k end
+  end
+  return r
+end
+
+local function first_seq(a, b)
+  local fa = FIRST[a]
+  if not fa then return nil end
+  if not fa.empty then return fa end
+  local fb = type(b) == "userdata" and FIRST[b] or nil
+  local r = union(fa, fb)
+  if r then r.empty = fb.empty end
+  return r
+end
+
+local function first(words, types, kinds, empty)
+  return { words = words or {}, types = types or {}, kinds = kinds or {}, empty = empty or false }
+end
+M.first = first
+
+local function mul_lazy(a, b)
   local fa = pending[a]
   local fb = type(b) == "userdata" and pending[b] or nil
   if fa then
@@ -61,12 +99,59 @@ local function mul(a, b)
   return r
 end
 
+local function mul(a, b)
+  local r = mul_lazy(a, b)
+  if type(a) == "userdata" then FIRST[r] = first_seq(a, b) else FIRST[r] = nil end
+  return r
+end
+
+-- The other operators keep track of first tokens too.
+local function alt(a, b)
+  local r = plain_add(a, b)
+  FIRST[r] = type(a) == "userdata" and type(b) == "userdata" and union(FIRST[a], FIRST[b]) or nil
+  return r
+end
+local function pow(a, n)
+  local r = plain_pow(a, n)
+  local fa = type(a) == "userdata" and FIRST[a] or nil
+  if fa and math.type(n) == "integer" then
+    local e = fa.empty or n <= 0
+    FIRST[r] = first(fa.words, fa.types, fa.kinds, e)
+  else
+    FIRST[r] = nil
+  end
+  return r
+end
+local function div(a, f)
+  local r = plain_div(a, f)
+  FIRST[r] = type(a) == "userdata" and FIRST[a] or nil
+  return r
+end
+local function sub(a, b)
+  local r = plain_sub(a, b)
+  FIRST[r] = type(a) == "userdata" and FIRST[a] or nil
+  return r
+end
+-- predicates consume nothing: what follows them decides
+local function unm(a)
+  local r = plain_unm(a)
+  FIRST[r] = first(nil, nil, nil, true)
+  return r
+end
+local function len(a)
+  local r = plain_len(a)
+  FIRST[r] = first(nil, nil, nil, true)
+  return r
+end
+
 local installed = false
 --- Install the lazy-gap sequence operator on LPeg patterns (idempotent).
 -- It changes nothing for patterns that do not end in a gap.
 function M.install()
   if installed then return end
   pattern_mt.__mul = mul
+  pattern_mt.__add, pattern_mt.__pow, pattern_mt.__div = alt, pow, div
+  pattern_mt.__sub, pattern_mt.__unm, pattern_mt.__len = sub, unm, len
   -- x:as"name" on any LPeg pattern
   local index = pattern_mt.__index
   if type(index) == "table" and not index.as then
@@ -144,7 +229,9 @@ function M.new(matcher, type_id)
   local function one_of(words)
     local set = {}
     for _, w in ipairs(words) do set[w] = true end
-    return Cmt(P(1), matcher:helper_word(set))
+    local r = Cmt(P(1), matcher:helper_word(set))
+    FIRST[r] = first(set)
+    return r
   end
 
   --- p.word(w): a word or phrase (case- and diacritic-insensitive), or a list
@@ -174,6 +261,10 @@ function M.new(matcher, type_id)
       patt = patt and (patt + s) or s
     end
     if not patt then error("p.word: nothing to match in " .. tostring(w), 2) end
+    local starts = {}
+    for _, x in ipairs(singles) do starts[x] = true end
+    for _, toks in ipairs(multis) do starts[toks[1]] = true end
+    FIRST[patt] = first(starts)
     return patt
   end
 
@@ -198,13 +289,17 @@ function M.new(matcher, type_id)
   -- captured (the longest one when several start there).
   function p.ent(t)
     if type(t) ~= "string" then error("p.ent: type must be a string", 2) end
-    return Cmt(P(1), matcher:helper_ent(type_id(t)))
+    local r = Cmt(P(1), matcher:helper_ent(type_id(t)))
+    FIRST[r] = first(nil, { [type_id(t)] = true })
+    return r
   end
 
   local function kind(kinds, need, deny)
     local mask = 0
     for _, k in ipairs(kinds) do mask = mask | (1 << KIND[k]) end
-    return Cmt(P(1), matcher:helper_kind(mask, need or 0, deny or 0))
+    local r = Cmt(P(1), matcher:helper_kind(mask, need or 0, deny or 0))
+    FIRST[r] = first(nil, nil, { { mask, need or 0, deny or 0 } })
+    return r
   end
   p.cap = kind({ "word" }, FLAG.cap)
   p.upper = kind({ "word" }, FLAG.upper)
@@ -245,6 +340,20 @@ function M.new(matcher, type_id)
   p.as = M.as
   p.lpeg = lpeg
 
+  --- The first-token set of a pattern for matcher:starts, or nil when the
+  -- pattern may start anywhere (or match nothing at all).
+  function p.first_set(x)
+    local f = type(x) == "userdata" and FIRST[x] or nil
+    if not f or f.empty then return nil end
+    local words, types = {}, {}
+    for w in pairs(f.words) do words[#words + 1] = w end
+    for t in pairs(f.types) do types[#types + 1] = t end
+    if #words + #types + #f.kinds == 0 then return nil end
+    table.sort(words)
+    table.sort(types)
+    return matcher:firstset(words, types, f.kinds)
+  end
+
   --- The search form of a rule's pattern, used by the engine: from a
   -- position, skip tokens until x matches, and return the subject position
   -- where the match began, the table of its captures and where it ended.
@@ -266,7 +375,9 @@ end
 --- x:as(name): name the capture of x (or its text) in the match table.
 function M.as(patt, name)
   if type(name) ~= "string" then error("as: the name must be a string", 2) end
-  return Cg(P(patt) / first_value, name)
+  local r = Cg(P(patt) / first_value, name)
+  FIRST[r] = type(patt) == "userdata" and FIRST[patt] or nil
+  return r
 end
 
 return M

@@ -123,12 +123,18 @@ rule {
       while parent[k] and parent[k] ~= k do k = parent[k] end
       return k
     end
-    local forms, info = {}, {}
+    -- keys in text order: iterating info with pairs() would make the merged
+    -- alias lists depend on the string hash seed of the process
+    local forms, info, keys = {}, {}, {}
     for _, m in ipairs(orgs) do
       parent[m.key] = parent[m.key] or m.key
-      local i = info[m.key] or { name = m.attrs.name or m.text, aliases = {}, kind = m.attrs.kind,
-        country = m.attrs.country, first = m }
-      info[m.key] = i
+      local i = info[m.key]
+      if not i then
+        i = { name = m.attrs.name or m.text, aliases = {}, kind = m.attrs.kind,
+          country = m.attrs.country, first = m }
+        info[m.key] = i
+        keys[#keys + 1] = m.key
+      end
       i.country = i.country or m.attrs.country
       i.kind = i.kind or m.attrs.kind
       local list = { m.attrs.name or m.text, m.text }
@@ -146,7 +152,8 @@ rule {
     for _, m in ipairs(orgs) do
       if not m.text:find("%s") then
         local cand
-        for k, i in pairs(info) do
+        for _, k in ipairs(keys) do
+          local i = info[k]
           if k ~= m.key and fold(i.name):sub(1, #m.text + 1) == fold(m.text) .. " " then
             cand = cand and (cand == k and k or false) or k
           end
@@ -156,7 +163,8 @@ rule {
     end
     -- the merged record: the longest name, every other form an alias
     local merged = {}
-    for k, i in pairs(info) do
+    for _, k in ipairs(keys) do
+      local i = info[k]
       local r = find(k)
       local g = merged[r] or { names = {}, kind = nil, country = nil }
       merged[r] = g

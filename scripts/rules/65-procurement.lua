@@ -373,7 +373,10 @@ rule {
         local from, to
         for _, k in ipairs(keys) do
           if supplier_of[k] then to, from = k, supplier_of[k]; break end
-          for b, sp in pairs(supplier_of) do if sp == k then from, to = k, b end end
+          -- the buyer supplied by k (the first by key: pairs() order is not stable)
+          for b, sp in pairs(supplier_of) do
+            if sp == k and (not to or b < to) then from, to = k, b end
+          end
           if from then break end
         end
         if not from and #pair == 2 and supplier_of[pair[1]] == pair[2] then from, to = pair[2], pair[1] end

@@ -249,6 +249,94 @@ rule { name = "plain", phase = "relations",
   end)
 end)
 
+describe("first tokens", function()
+  -- every rule of this pack is run twice: through its first-token set (the
+  -- normal way) and by trying every token (what traces do), and the matches
+  -- must agree
+  local e = assert(pack(COUNTRIES .. [[
+local function hit(t) return function(m, s) s:mention { type = t, start = m.start, stop = m.stop } end end
+rule { name = "opt_ent", phase = "entities",
+  pattern = p.opt(p.ent "COUNTRY":as "c") * p.word { "navy", "army" }, action = hit "FORCE" }
+rule { name = "alt", phase = "entities",
+  pattern = p.word "on" * p.word { "Monday", "Friday" } + p.word { "today", "tomorrow" }, action = hit "DAY" }
+rule { name = "caps", phase = "entities", pattern = p.cap * p.cap ^ 1 * -(#p.cap), action = hit "NAME" }
+rule { name = "gap_first", phase = "entities", pattern = p.gap(1) * p.word "deal", action = hit "DEAL" }
+rule { name = "plain", phase = "entities", pattern = lpeg.P "Mr" * p.cap, action = hit "MR" }
+]]))
+
+  local function by_rule(d, name)
+    local out = {}
+    for _, m in ipairs(d.mlist) do
+      if m.rule == name and not m.removed then out[#out + 1] = m.text end
+    end
+    return out
+  end
+
+  it("are known for helpers and unknown for what may start anywhere", function()
+    local r = {}
+    for _, x in ipairs(e.rules) do r[x.name] = x end
+    assert.truthy(r.opt_ent.first)   -- a COUNTRY, or navy/army
+    assert.truthy(r.alt.first)       -- on, today, tomorrow
+    assert.truthy(r.caps.first)      -- a capitalised word
+    assert.is_nil(r.gap_first.first) -- a gap may start at any token
+    assert.is_nil(r.plain.first)     -- plain LPeg: unknown
+  end)
+
+  it("find the same matches as trying every token", function()
+    local text = "The Malaysia navy met on Friday. Italy army and the navy. Today, John Paul Jones " ..
+      "met Mr Smith. A big deal, then no deal today."
+    local d = run(e, text)
+    local want = {
+      opt_ent = { "Malaysia navy", "Italy army", "navy" }, alt = { "on Friday", "Today", "today" },
+      caps = { "The Malaysia", "John Paul Jones", "Mr Smith" }, gap_first = { "big deal", "no deal" },
+    }
+    for name, spans in pairs(want) do assert.same(spans, by_rule(d, name)) end
+    -- without first sets, every rule finds the same
+    local saved = {}
+    for _, x in ipairs(e.rules) do saved[x] = x.first; x.first = nil end
+    local d2 = run(e, text)
+    for _, x in ipairs(e.rules) do x.first = saved[x] end
+    for _, x in ipairs(e.rules) do assert.same(by_rule(d2, x.name), by_rule(d, x.name)) end
+  end)
+
+  it("are checked in C over the current range", function()
+    local m = e.matcher
+    local doc = core.make_document { text = "Italy and the NAVY met.", name = "t" }
+    local d = e:process(doc) -- indexes the COUNTRY mention, then lets go
+    assert.equal("ITA", d.mlist[1].key)
+    m:begin(doc, {})
+    m:range(0, #doc.text)
+    local fs = m:firstset({ "navy", "met" }, {}, {})
+    assert.same({ 14, 19 }, m:starts(fs))
+    m:finish()
+  end)
+end)
+
+describe("d:mentions", function()
+  local e = assert(pack(COUNTRIES .. [[
+rule { name = "words", phase = "entities", pattern = p.word { "navy", "Malaysia navy" },
+  action = function(m, s) s:mention { type = "FORCE", start = m.start, stop = m.stop } end }
+rule { name = "ask", phase = "relations", run = function(d)
+  local got = {}
+  for _, m in ipairs(d:mentions { type = { "FORCE", "COUNTRY", "NOPE" } }) do
+    got[#got + 1] = m.type .. "@" .. m.start .. ":" .. m.stop
+  end
+  d:relate("SEEN", {}, { all = table.concat(got, " "),
+    second = #d:mentions { type = "COUNTRY", sentence = 2 },
+    keyed = #d:mentions { key = "ITA" }, window = #d:mentions { within = { 0, 8 } } })
+end }
+]]))
+
+  it("list several types in text order, longest first, with filters", function()
+    local d = run(e, "Malaysia navy sailed. Italy and Malaysia met.")
+    local a = d.relations[1].attrs
+    assert.equal("FORCE@0:13 COUNTRY@0:8 COUNTRY@22:27 COUNTRY@32:40", a.all)
+    assert.equal(2, a.second)
+    assert.equal(1, a.keyed)
+    assert.equal(1, a.window)
+  end)
+end)
+
 describe("phases, overlap and prefilters", function()
   it("keep the higher priority, then the longer mention", function()
     local e = assert(pack([[

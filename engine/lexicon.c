@@ -38,6 +38,11 @@ struct en_lexicon {
     size_t nexact, nwild;
     uint32_t *shorts; /* phrases with a short prefix first, in order */
     size_t nshort;
+    /* Quick rejection: the hashes of every exact key and every 3-byte wild
+     * key (open addressing, 0 = empty). Most tokens start no phrase, and a
+     * hash probe says so without the bisections. */
+    uint32_t *seen;
+    size_t nseen; /* slots, a power of two */
     int built;
 };
 
@@ -49,10 +54,42 @@ static void drop_index(en_lexicon *lx) {
     free(lx->exact);
     free(lx->wild);
     free(lx->shorts);
+    free(lx->seen);
     lx->exact = lx->wild = NULL;
     lx->shorts = NULL;
-    lx->nexact = lx->nwild = lx->nshort = 0;
+    lx->seen = NULL;
+    lx->nexact = lx->nwild = lx->nshort = lx->nseen = 0;
     lx->built = 0;
+}
+
+/* FNV-1a, never 0 (0 marks an empty slot); the 'x' salt keeps exact keys
+ * and 3-byte wild keys apart. */
+static uint32_t key_hash(const char *s, size_t n, int wild) {
+    uint32_t h = wild ? 2166136261u ^ 'x' : 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h ? h : 1;
+}
+
+static void seen_add(en_lexicon *lx, uint32_t h) {
+    size_t mask = lx->nseen - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        if (lx->seen[i] == h) return;
+        if (lx->seen[i] == 0) {
+            lx->seen[i] = h;
+            return;
+        }
+    }
+}
+
+static int seen_has(const en_lexicon *lx, uint32_t h) {
+    size_t mask = lx->nseen - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        if (lx->seen[i] == h) return 1;
+        if (lx->seen[i] == 0) return 0;
+    }
 }
 
 void en_lexicon_free(en_lexicon *lx) {
@@ -136,6 +173,15 @@ int en_lexicon_build(en_lexicon *lx) {
     }
     qsort(lx->exact, lx->nexact, sizeof *lx->exact, key_order);
     qsort(lx->wild, lx->nwild, sizeof *lx->wild, key_order);
+    lx->nseen = 16;
+    while (lx->nseen < 2 * (lx->nexact + lx->nwild)) lx->nseen *= 2;
+    lx->seen = calloc(lx->nseen, sizeof *lx->seen);
+    if (!lx->seen) {
+        drop_index(lx);
+        return -1;
+    }
+    for (size_t i = 0; i < lx->nexact; i++) seen_add(lx, key_hash(lx->exact[i].s, lx->exact[i].len, 0));
+    for (size_t i = 0; i < lx->nwild; i++) seen_add(lx, key_hash(lx->wild[i].s, 3, 1));
     lx->built = 1;
     return 0;
 }
@@ -180,9 +226,12 @@ static size_t try_keys(const en_lexicon *lx, const lx_key *keys, size_t nkeys, c
 
 size_t en_lexicon_at(en_lexicon *lx, const en_ftok *w, size_t n, size_t i) {
     if (i >= n || !lx->built) return 0;
-    size_t r = try_keys(lx, lx->exact, lx->nexact, w[i].s, w[i].len, w, n, i);
-    if (r) return r;
-    if (w[i].len >= 3) {
+    size_t r;
+    if (lx->nexact && seen_has(lx, key_hash(w[i].s, w[i].len, 0))) {
+        r = try_keys(lx, lx->exact, lx->nexact, w[i].s, w[i].len, w, n, i);
+        if (r) return r;
+    }
+    if (w[i].len >= 3 && lx->nwild && seen_has(lx, key_hash(w[i].s, 3, 1))) {
         r = try_keys(lx, lx->wild, lx->nwild, w[i].s, 3, w, n, i);
         if (r) return r;
     }

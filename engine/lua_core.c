@@ -29,19 +29,89 @@ int en_stop_requested(void) {
     return stop_requested != 0;
 }
 
+/* Lua allocates and frees small blocks (strings, tables, closures) by the
+ * million per run. Blocks of up to 256 bytes come in 16 size classes, and
+ * each class keeps up to EN_SMALL_KEEP freed blocks for reuse, so most
+ * allocations are a list pop instead of a trip through malloc. A small
+ * block is always malloc'd at its class size, so moving a block between
+ * small and large sizes copies it. A state's blocks are freed by
+ * en_closestate. */
+static size_t small_class(size_t n) {
+    return (n - 1) / EN_SMALL_STEP;
+}
+
+static void *small_get(en_allocstate *a, size_t c) {
+    void *p = a->free[c];
+    if (p) {
+        memcpy(&a->free[c], p, sizeof(void *));
+        a->nfree[c]--;
+        return p;
+    }
+    return malloc((c + 1) * EN_SMALL_STEP);
+}
+
+static void small_put(en_allocstate *a, size_t c, void *p) {
+    if (a->nfree[c] >= EN_SMALL_KEEP) {
+        free(p);
+        return;
+    }
+    memcpy(p, &a->free[c], sizeof(void *));
+    a->free[c] = p;
+    a->nfree[c]++;
+}
+
+#define SMALL_MAX ((size_t)EN_SMALL_STEP * EN_SMALL_CLASSES)
+
 void *en_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     en_allocstate *a = ud;
     if (ptr == NULL) osize = 0;
     if (nsize == 0) {
-        free(ptr);
+        if (ptr) {
+            if (osize <= SMALL_MAX)
+                small_put(a, small_class(osize), ptr);
+            else
+                free(ptr);
+        }
         a->used -= osize;
         return NULL;
     }
     if (a->limit && nsize > osize && a->used + (nsize - osize) > a->limit) return NULL;
-    void *p = realloc(ptr, nsize);
-    if (!p) return NULL;
+    void *p;
+    int osmall = ptr && osize <= SMALL_MAX, nsmall = nsize <= SMALL_MAX;
+    if (ptr && osmall && nsmall && small_class(osize) == small_class(nsize)) {
+        p = ptr; /* same block size */
+    } else if (ptr && !osmall && !nsmall) {
+        p = realloc(ptr, nsize);
+        if (!p) return NULL;
+    } else {
+        p = nsmall ? small_get(a, small_class(nsize)) : malloc(nsize);
+        if (!p) return NULL;
+        if (ptr) {
+            memcpy(p, ptr, osize < nsize ? osize : nsize);
+            if (osmall)
+                small_put(a, small_class(osize), ptr);
+            else
+                free(ptr);
+        }
+    }
     a->used = a->used - osize + nsize;
     return p;
+}
+
+void en_closestate(lua_State *L) {
+    if (!L) return;
+    void *ud;
+    lua_getallocf(L, &ud);
+    lua_close(L);
+    en_allocstate *a = ud;
+    for (size_t c = 0; c < EN_SMALL_CLASSES; c++) {
+        while (a->free[c]) {
+            void *p = a->free[c];
+            memcpy(&a->free[c], p, sizeof(void *));
+            free(p);
+        }
+    }
+    free(a);
 }
 
 static int panic(lua_State *L) {

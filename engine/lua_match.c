@@ -513,7 +513,7 @@ static const luaL_Reg lex_methods[] = {
 
 /* M:lexicon(X, a, b) -> h: over the tokens inside [a, b) (numbered from 1
  * as in M:words), h[i] = index of the last token of the phrase of X that
- * matches at token i, or false. */
+ * matches at token i, or nil (no entry). */
 static int matcher_lexicon(lua_State *L) {
     en_matcher *m = active_matcher(L, 1);
     en_llex *l = check_lex(L, 2);
@@ -523,14 +523,13 @@ static int matcher_lexicon(lua_State *L) {
     if (en_lexicon_build(l->lx)) return luaL_error(L, "out of memory");
     tokens_in(m, a, b, &lo, &e);
     size_t n = e - lo;
-    lua_createtable(L, (int)n, 0); /* [h] */
+    lua_createtable(L, 0, 0); /* [h]: only the hits (most tokens start no phrase) */
     for (size_t i = 0; i < n; i++) {
         size_t len = en_lexicon_at(l->lx, m->ftok + lo, n, i);
-        if (len)
+        if (len) {
             lua_pushinteger(L, (lua_Integer)(i + len));
-        else
-            lua_pushboolean(L, 0);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
+            lua_rawseti(L, -2, (lua_Integer)i + 1);
+        }
     }
     return 1;
 }

@@ -150,12 +150,7 @@ static void *worker_main(void *arg) {
         pthread_mutex_unlock(&p->mu);
     }
 out:
-    if (L) {
-        void *ud;
-        lua_getallocf(L, &ud);
-        lua_close(L);
-        free(ud);
-    }
+    en_closestate(L);
     return NULL;
 }
 

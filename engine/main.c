@@ -105,9 +105,6 @@ int main(int argc, char **argv) {
     } else {
         code = lua_isinteger(L, -1) ? (int)lua_tointeger(L, -1) : (lua_toboolean(L, -1) ? 0 : 1);
     }
-    void *ud;
-    lua_getallocf(L, &ud);
-    lua_close(L);
-    free(ud); /* the allocator's counters (see en_newstate) */
+    en_closestate(L); /* with the allocator's state (see en_newstate) */
     return code;
 }

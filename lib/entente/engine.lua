@@ -434,7 +434,7 @@ end
 
 --- d:cues(lexicon, a, b) -> h: for the tokens inside [a, b) (numbered as
 -- in d:words), h[i] is the index of the last token of the lexicon phrase
--- that matches at token i, or false.
+-- that matches at token i, or nil.
 function Doc:cues(lex, a, b)
   if getmetatable(lex) ~= Lex then error("cues: a lexicon from lexicon{...}", 2) end
   return self.engine.matcher:lexicon(lex.c, a, b)

@@ -78,16 +78,31 @@ end
 
 --- The token just before offset a: a word (letters, digits, hyphens,
 -- apostrophes inside) or one punctuation character; nil at the start.
+-- Byte classes for C.prev: word bytes (letters, digits, UTF-8) and the
+-- bytes a word may hold after its first (also - . ').
+local WORD_BYTE, INNER_BYTE, SPACE_BYTE = {}, {}, {}
+for b = 0, 255 do
+  local c = string.char(b)
+  WORD_BYTE[b] = c:find("^[%w\128-\255]$") ~= nil
+  INNER_BYTE[b] = WORD_BYTE[b] or c == "-" or c == "." or c == "'"
+  SPACE_BYTE[b] = c:find("^%s$") ~= nil
+end
+
 function C.prev(text, a)
-  local head = text:sub(math.max(1, a - 80), a)
-  head = head:gsub("%s+$", "")
-  if head == "" then return nil end
-  local w = head:match("([%w\128-\255][%w\128-\255%-%.']*)$")
-  if w then
-    -- a trailing dot is punctuation unless the word is an initial/abbreviation
-    return w
-  end
-  return head:sub(-1)
+  -- walks back over bytes (a pattern anchored at the end would be tried
+  -- from every byte of the 80 before a)
+  local lo = math.max(1, a - 80)
+  local i = math.min(a, #text)
+  while i >= lo and SPACE_BYTE[text:byte(i)] do i = i - 1 end
+  if i < lo then return nil end
+  local last = i
+  while i >= lo and INNER_BYTE[text:byte(i)] do i = i - 1 end
+  -- the word starts at the first word byte of the run: a trailing dot
+  -- stays part of it (an initial or abbreviation)
+  local j = i + 1
+  while j <= last and not WORD_BYTE[text:byte(j)] do j = j + 1 end
+  if j <= last then return text:sub(j, last) end
+  return text:sub(last, last)
 end
 
 --- The token just after offset b.

@@ -138,14 +138,23 @@ local function hits_of(words, name, list)
   return h
 end
 
---- Positions (first token index, last token index) where any phrase of a list matches.
+-- find_all's answers, per word list and lexicon name (read-only lists).
+local FOUND = setmetatable({}, { __mode = "k" })
+
+--- Positions (first token index, last token index) where any phrase of a
+-- list matches. Kept per word list and lexicon: treat it as read-only.
 function M.find_all(words, name, list)
-  local out = {}
+  local per = FOUND[words]
+  if not per then per = {}; FOUND[words] = per end
+  local out = per[name]
+  if out then return out end
+  out = {}
   local h = hits_of(words, name, list)
   for i = 1, #words do
     local j = h[i]
     if j then out[#out + 1] = { i, j } end
   end
+  per[name] = out
   return out
 end
 

@@ -464,7 +464,47 @@ function Doc:words(a, b)
   end
   return w
 end
-function Doc:sentences() return self.doc:sentences() end
+-- A sentence as rules see it: a table holding start, stop and index (the
+-- fields rules read most), reading anything else from the C sentence
+-- (text, flags, ntokens, tokens()). Made once per document.
+local SentProxy = {}
+SentProxy.__index = function(t, k)
+  local c = rawget(t, "_c")
+  local v = c[k]
+  if type(v) == "function" then
+    if k == "tokens" then
+      -- kept: several rules ask for the same sentence's tokens
+      return function()
+        local toks = rawget(t, "_tokens")
+        if not toks then toks = c:tokens(); rawset(t, "_tokens", toks) end
+        return toks
+      end
+    end
+    return function(_, ...) return v(c, ...) end
+  end
+  return v
+end
+SentProxy.__len = function(t) return #rawget(t, "_c") end
+SentProxy.__tostring = function(t) return tostring(rawget(t, "_c")) end
+
+--- d:sentences() -> iterator over the document's sentences (each with
+-- start, stop, index, text, tokens() ... as the C sentences have).
+function Doc:sentences()
+  local list = self.sent_list
+  if not list then
+    list = {}
+    for c in self.doc:sentences() do
+      list[#list + 1] = setmetatable({ start = c.start, stop = c.stop, index = c.index, _c = c },
+        SentProxy)
+    end
+    self.sent_list = list
+  end
+  local i = 0
+  return function()
+    i = i + 1
+    return list[i]
+  end
+end
 
 local function overlaps(a0, a1, b0, b1) return a0 < b1 and b0 < a1 end
 

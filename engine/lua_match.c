@@ -358,6 +358,54 @@ static int matcher_mentions(lua_State *L) {
     return 1;
 }
 
+/* Priority of mention table id of the list at index `list`. [-0, +0] */
+static lua_Number mention_priority(lua_State *L, int list, uint32_t id) {
+    lua_rawgeti(L, list, id);            /* [.., m] */
+    lua_getfield(L, -1, "priority");     /* [.., m, p] */
+    lua_Number p = lua_tonumber(L, -1);
+    lua_pop(L, 2);
+    return p;
+}
+
+/* M:contest(type, start, stop, priority) -> false | losers: may a new
+ * mention of this type over [start, stop) with this priority go in? False
+ * when an overlapping one of the type wins (higher priority, or the same
+ * and at least as long); else the array of the ids it overlaps (they lose).
+ * Stack: [M, type, start, stop, priority] -> [.., result] */
+static int matcher_contest(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    uint32_t type = check_u32(L, 2), a = check_u32(L, 3), b = check_u32(L, 4);
+    lua_Number prio = luaL_checknumber(L, 5);
+    lua_getiuservalue(L, 1, 2); /* [.., mlist] */
+    int list = lua_gettop(L);
+    lua_createtable(L, 0, 0); /* [.., mlist, losers] */
+    if (b <= a) return 1;     /* an empty span overlaps nothing */
+    const en_ann *cov[64];
+    size_t nc = en_annot_covering(m->annot, type, a, cov, 64);
+    if (nc > 64) nc = 64;
+    const en_ann *f;
+    size_t nf = en_annot_starting_in(m->annot, type, a, b, &f);
+    lua_Integer k = 0;
+    uint32_t len = b - a;
+    for (size_t i = 0; i < nc + nf; i++) {
+        const en_ann *o = i < nc ? cov[i] : &f[i - nc];
+        if (!(o->start < b && a < o->stop)) continue;
+        if (i >= nc && o->start == a) { /* also covering a: seen already */
+            int dup = 0;
+            for (size_t j = 0; j < nc && !dup; j++) dup = cov[j]->id == o->id;
+            if (dup) continue;
+        }
+        lua_Number op = mention_priority(L, list, o->id);
+        if (op > prio || (op == prio && o->stop - o->start >= len)) {
+            lua_pushboolean(L, 0);
+            return 1;
+        }
+        lua_pushinteger(L, o->id);
+        lua_rawseti(L, -2, ++k);
+    }
+    return 1;
+}
+
 /* M:count(type, start, stop) -> mentions inside [start, stop) */
 static int matcher_count(lua_State *L) {
     en_matcher *m = check_matcher(L, 1);
@@ -511,9 +559,9 @@ static int lex_size(lua_State *L) {
 static const luaL_Reg lex_methods[] = {
     {"add", lex_add}, {"size", lex_size}, {"close", lex_close}, {NULL, NULL}};
 
-/* M:lexicon(X, a, b) -> h: over the tokens inside [a, b) (numbered from 1
+/* M:lexicon(X, a, b) -> h, starts: over the tokens inside [a, b) (numbered from 1
  * as in M:words), h[i] = index of the last token of the phrase of X that
- * matches at token i, or nil (no entry). */
+ * matches at token i, or nil (no entry); starts lists those i in order. */
 static int matcher_lexicon(lua_State *L) {
     en_matcher *m = active_matcher(L, 1);
     en_llex *l = check_lex(L, 2);
@@ -524,14 +572,18 @@ static int matcher_lexicon(lua_State *L) {
     tokens_in(m, a, b, &lo, &e);
     size_t n = e - lo;
     lua_createtable(L, 0, 0); /* [h]: only the hits (most tokens start no phrase) */
+    lua_createtable(L, 0, 0); /* [h, starts] */
+    lua_Integer k = 0;
     for (size_t i = 0; i < n; i++) {
         size_t len = en_lexicon_at(l->lx, m->ftok + lo, n, i);
         if (len) {
             lua_pushinteger(L, (lua_Integer)(i + len));
-            lua_rawseti(L, -2, (lua_Integer)i + 1);
+            lua_rawseti(L, -3, (lua_Integer)i + 1);
+            lua_pushinteger(L, (lua_Integer)i + 1);
+            lua_rawseti(L, -2, ++k);
         }
     }
-    return 1;
+    return 2;
 }
 
 /* M:gazetteer(g) -> array of hits {start, stop, values = {...}} in the range */
@@ -890,6 +942,7 @@ static const luaL_Reg matcher_methods[] = {{"begin", matcher_begin},
                                            {"covering", matcher_covering},
                                            {"within", matcher_within},
                                            {"mentions", matcher_mentions},
+                                           {"contest", matcher_contest},
                                            {"firstset", matcher_firstset},
                                            {"starts", matcher_starts},
                                            {"count", matcher_count},
@@ -957,8 +1010,55 @@ static int gaz_size(lua_State *L) {
 static const luaL_Reg gaz_methods[] = {
     {"add", gaz_add}, {"size", gaz_size}, {"close", gaz_close}, {NULL, NULL}};
 
-static const luaL_Reg funcs[] = {
-    {"matcher", l_matcher}, {"gazetteer", l_gazetteer}, {"lexicon", l_lexicon}, {NULL, NULL}};
+/* ---- ordering mentions -------------------------------------------------------- */
+
+typedef struct span_key {
+    lua_Integer start, stop, id;
+    lua_Integer at; /* index in the list */
+} span_key;
+
+static int span_key_cmp(const void *x, const void *y) {
+    const span_key *a = x, *b = y;
+    if (a->start != b->start) return a->start < b->start ? -1 : 1;
+    if (a->stop != b->stop) return a->stop > b->stop ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* sort_mentions(list) -> new list of the same tables in text order: start
+ * ascending, stop descending (longest first), then id; the order of the
+ * annotation index. Sorting a document's mentions with a Lua comparator
+ * took a tenth of the time spent packing results.
+ * Stack: [list] -> [list, keys, out] */
+static int l_sort_mentions(lua_State *L) {
+    luaL_checktype(L, 1, LUA_TTABLE);
+    lua_Integer n = (lua_Integer)lua_rawlen(L, 1);
+    span_key *k = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *k, 0); /* [list, keys] */
+    for (lua_Integer i = 0; i < n; i++) {
+        lua_rawgeti(L, 1, i + 1); /* [.., m] */
+        luaL_argcheck(L, lua_istable(L, -1), 1, "a list of mentions");
+        lua_getfield(L, -1, "start");
+        lua_getfield(L, -2, "stop");
+        lua_getfield(L, -3, "id");
+        k[i].start = lua_tointeger(L, -3);
+        k[i].stop = lua_tointeger(L, -2);
+        k[i].id = lua_tointeger(L, -1);
+        k[i].at = i + 1;
+        lua_pop(L, 4);
+    }
+    qsort(k, (size_t)n, sizeof *k, span_key_cmp);
+    lua_createtable(L, (int)n, 0); /* [list, keys, out] */
+    for (lua_Integer i = 0; i < n; i++) {
+        lua_rawgeti(L, 1, k[i].at);
+        lua_rawseti(L, -2, i + 1);
+    }
+    return 1;
+}
+
+static const luaL_Reg funcs[] = {{"matcher", l_matcher},
+                                 {"gazetteer", l_gazetteer},
+                                 {"lexicon", l_lexicon},
+                                 {"sort_mentions", l_sort_mentions},
+                                 {NULL, NULL}};
 
 int luaopen_entente_match(lua_State *L) {
     luaL_newmetatable(L, EN_MATCHER_MT); /* [mt] */

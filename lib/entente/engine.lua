@@ -432,9 +432,9 @@ function Engine:new_doc(doc)
   return d
 end
 
---- d:cues(lexicon, a, b) -> h: for the tokens inside [a, b) (numbered as
+--- d:cues(lexicon, a, b) -> h, starts: for the tokens inside [a, b) (numbered as
 -- in d:words), h[i] is the index of the last token of the lexicon phrase
--- that matches at token i, or nil.
+-- that matches at token i, or nil; starts lists those i in order.
 function Doc:cues(lex, a, b)
   if getmetatable(lex) ~= Lex then error("cues: a lexicon from lexicon{...}", 2) end
   return self.engine.matcher:lexicon(lex.c, a, b)
@@ -506,8 +506,6 @@ function Doc:sentences()
   end
 end
 
-local function overlaps(a0, a1, b0, b1) return a0 < b1 and b0 < a1 end
-
 --- d:mention{type=, start=, stop=, key=, name=, attrs=, score=}: add a
 -- mention. Returns it, or nil when the overlap policy keeps a better one.
 function Doc:mention(spec)
@@ -531,21 +529,11 @@ function Doc:mention(spec)
   }
   if m.key == nil and (t == "PERSON" or t == "ORG") then m.key = core.fold(m.text) end
   if rule.overlap ~= "keep" then
-    local m_len = b - a
-    local ids = e.matcher:covering(tid, a)
-    for _, id in ipairs(e.matcher:within(tid, a, b, true)) do ids[#ids + 1] = id end
-    local seen = {}
-    for _, id in ipairs(ids) do
-      local o = self.mlist[id]
-      if o and not seen[id] and not o.removed and overlaps(a, b, o.start, o.stop) then
-        seen[id] = true
-        local o_len = o.stop - o.start
-        if o.priority > m.priority or (o.priority == m.priority and o_len >= m_len) then
-          return nil
-        end
-      end
-    end
-    for id in pairs(seen) do self:remove(self.mlist[id]) end
+    -- the overlapping mentions of the type: one that wins keeps this one
+    -- out, the others give way (engine/lua_match.c)
+    local losers = e.matcher:contest(tid, a, b, m.priority)
+    if not losers then return nil end
+    for _, id in ipairs(losers) do self:remove(self.mlist[id]) end
   end
   m.id = #self.mlist + 1
   self.mlist[m.id] = m
@@ -926,11 +914,7 @@ function Engine.result(_, d)
   for _, m in ipairs(d.mlist) do
     if not m.removed then live[#live + 1] = m end
   end
-  table.sort(live, function(x, y)
-    if x.start ~= y.start then return x.start < y.start end
-    if x.stop ~= y.stop then return x.stop > y.stop end
-    return x.id < y.id
-  end)
+  live = core.sort_mentions(live) -- start, longest first, id (in C)
   for i, m in ipairs(live) do
     index[m] = i
     local _, s0, s1 = d:sentence_of(m.start)

@@ -225,7 +225,8 @@ rule {
     -- symbol or code first. A match starts where a word or symbol starts
     -- (the frontier): trying inside a word found nothing more, and made the
     -- letter run be matched again from each of its letters.
-    for s, sym, num, sc, e in text:gmatch("%f[%w%$\128-\255]()([%a]*[%$\128-\255]*%.?)%s?([%d][%d,]*%.?%d*)%s?(%a*)()") do
+    local AMOUNT = "%f[%w%$\128-\255]()([%a]*[%$\128-\255]*%.?)%s?([%d][%d,]*%.?%d*)%s?(%a*)()"
+    for s, sym, num, sc, e in text:gmatch(AMOUNT) do
       local cur = SYMBOL[fold(sym)]
       if cur and sym ~= "" and (sym:find("[%$\128-\255]") or sym:match("^%u")) and not taken[s] then
         local scale = SCALE[fold(sc)] and sc or nil

@@ -36,12 +36,17 @@ local function in_list(d, x, y) -- only a comma (and "and"/"or") between x and y
   local gap = fold(d.text:sub(x.stop + 1, y.start))
   return gap:find(",", 1, true) ~= nil and gap:gsub("[%s,]", ""):gsub("^and$", ""):gsub("^or$", "") == ""
 end
+-- word_before's answers per mention (the text before a mention does not change)
+local WORD_BEFORE = setmetatable({}, { __mode = "k" })
 local function word_before(d, m)
+  local known = WORD_BEFORE[m]
+  if known then return known end
   local ws = {}
   for x in fold(d.text:sub(math.max(0, m.start - 40) + 1, m.start)):gmatch("%a+") do ws[#ws + 1] = x end
   local n = #ws
   if ws[n] == "the" then n = n - 1 end
-  return ws[n] or ""
+  WORD_BEFORE[m] = ws[n] or ""
+  return WORD_BEFORE[m]
 end
 local JOINT = { "joint*", "together", "trilateral", "multilateral", "between", "among", "consortium" }
 local function coordinated(d, ms, words)
@@ -107,6 +112,10 @@ local GROUP = { allies = true, members = true, states = true, neighbours = true,
 -- Actor country mentions of a sentence (not places, not enemies, not
 -- members listed after a group noun).
 local function actors_of(d, s, w)
+  -- kept per document and sentence: both rules of this file ask
+  local cache = d.focus.coop_actors
+  if not cache then cache = {}; d.focus.coop_actors = cache end
+  if cache[s.index] then return cache[s.index] end
   local out = {}
   local ms = d:mentions { type = "COUNTRY", sentence = s.index }
   local grouped = {}
@@ -126,6 +135,7 @@ local function actors_of(d, s, w)
   for x, m in ipairs(ms) do
     if m.key and not grouped[x] and R.is_actor(d, m, w) then out[#out + 1] = m end
   end
+  cache[s.index] = out
   return out
 end
 

@@ -125,6 +125,7 @@ local SPAN = setmetatable({}, { __mode = "k" })
 -- phrase starting at i. Matched in C once per word list and lexicon, since
 -- the same sentence is asked about the same lexicons many times.
 local HITS = setmetatable({}, { __mode = "k" })
+local STARTS = setmetatable({}, { __mode = "k" }) -- h -> the i with h[i], in order
 local function hits_of(words, name, list)
   local per = HITS[words]
   if not per then per = {}; HITS[words] = per end
@@ -132,8 +133,10 @@ local function hits_of(words, name, list)
   if not h then
     local span = SPAN[words]
     if not span then error("rel_common: word lists must come from words_of", 3) end
-    h = span[1]:cues(lex(name, list), span[2], span[3])
+    local starts
+    h, starts = span[1]:cues(lex(name, list), span[2], span[3])
     per[name] = h
+    STARTS[h] = starts
   end
   return h
 end
@@ -150,10 +153,7 @@ function M.find_all(words, name, list)
   if out then return out end
   out = {}
   local h = hits_of(words, name, list)
-  for i = 1, #words do
-    local j = h[i]
-    if j then out[#out + 1] = { i, j } end
-  end
+  for k, i in ipairs(STARTS[h]) do out[k] = { i, h[i] } end
   per[name] = out
   return out
 end

@@ -157,7 +157,7 @@ M.extract = {
           row.spans = spans
           pool:submit(row)
           done_bytes = done_bytes + todo[row.id]
-          while pool:pending() >= 2 * jobs do write_one() end
+          while pool:pending() >= 8 * jobs do write_one() end
           if update then update(done_bytes, total_bytes) end
         end
       end

@@ -64,7 +64,7 @@ static void drop_index(en_lexicon *lx) {
 
 /* FNV-1a, never 0 (0 marks an empty slot); the 'x' salt keeps exact keys
  * and 3-byte wild keys apart. */
-static uint32_t key_hash(const char *s, size_t n, int wild) {
+uint32_t en_lexicon_hash(const char *s, size_t n, int wild) {
     uint32_t h = wild ? 2166136261u ^ 'x' : 2166136261u;
     for (size_t i = 0; i < n; i++) {
         h ^= (unsigned char)s[i];
@@ -180,8 +180,8 @@ int en_lexicon_build(en_lexicon *lx) {
         drop_index(lx);
         return -1;
     }
-    for (size_t i = 0; i < lx->nexact; i++) seen_add(lx, key_hash(lx->exact[i].s, lx->exact[i].len, 0));
-    for (size_t i = 0; i < lx->nwild; i++) seen_add(lx, key_hash(lx->wild[i].s, 3, 1));
+    for (size_t i = 0; i < lx->nexact; i++) seen_add(lx, en_lexicon_hash(lx->exact[i].s, lx->exact[i].len, 0));
+    for (size_t i = 0; i < lx->nwild; i++) seen_add(lx, en_lexicon_hash(lx->wild[i].s, 3, 1));
     lx->built = 1;
     return 0;
 }
@@ -224,18 +224,25 @@ static size_t try_keys(const en_lexicon *lx, const lx_key *keys, size_t nkeys, c
     return 0;
 }
 
-size_t en_lexicon_at(en_lexicon *lx, const en_ftok *w, size_t n, size_t i) {
+size_t en_lexicon_at_hashed(en_lexicon *lx, const en_ftok *w, size_t n, size_t i, uint32_t h,
+                            uint32_t h3) {
     if (i >= n || !lx->built) return 0;
     size_t r;
-    if (lx->nexact && seen_has(lx, key_hash(w[i].s, w[i].len, 0))) {
+    if (lx->nexact && seen_has(lx, h)) {
         r = try_keys(lx, lx->exact, lx->nexact, w[i].s, w[i].len, w, n, i);
         if (r) return r;
     }
-    if (w[i].len >= 3 && lx->nwild && seen_has(lx, key_hash(w[i].s, 3, 1))) {
+    if (w[i].len >= 3 && lx->nwild && seen_has(lx, h3)) {
         r = try_keys(lx, lx->wild, lx->nwild, w[i].s, 3, w, n, i);
         if (r) return r;
     }
     for (size_t j = 0; j < lx->nshort; j++)
         if (match_at(lx, lx->shorts[j], w, n, i)) return lx->phrases[lx->shorts[j]].ntok;
     return 0;
+}
+
+size_t en_lexicon_at(en_lexicon *lx, const en_ftok *w, size_t n, size_t i) {
+    if (i >= n || !lx->built) return 0;
+    return en_lexicon_at_hashed(lx, w, n, i, en_lexicon_hash(w[i].s, w[i].len, 0),
+                                w[i].len >= 3 ? en_lexicon_hash(w[i].s, 3, 1) : 0);
 }

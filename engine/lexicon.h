@@ -43,4 +43,15 @@ int en_lexicon_build(en_lexicon *lx);
  * when none matches there or the index is not built. */
 size_t en_lexicon_at(en_lexicon *lx, const en_ftok *w, size_t n, size_t i);
 
+/* The hashes a lexicon keys tokens by: of the whole folded token
+ * (wild = 0), and of its first three bytes (wild = 1, for tokens of three
+ * bytes or more). Never 0. */
+uint32_t en_lexicon_hash(const char *s, size_t n, int wild);
+
+/* en_lexicon_at with token i's two hashes given (h3 is ignored for tokens
+ * shorter than three bytes): for callers that ask many lexicons about the
+ * same tokens and hash each token once. */
+size_t en_lexicon_at_hashed(en_lexicon *lx, const en_ftok *w, size_t n, size_t i, uint32_t h,
+                            uint32_t h3);
+
 #endif

@@ -39,6 +39,8 @@ typedef struct en_matcher {
     en_buf fbuf;   /* folded token texts */
     en_ftok *ftok; /* folded tokens, indexed like v.toks */
     size_t ftok_cap;
+    uint32_t *fhash; /* per token: lexicon hashes of the folded token and of */
+    uint32_t *fhash3; /* its first three bytes (en_lexicon_hash), made at begin */
     en_annot *annot; /* mentions by type */
     uint32_t base;   /* byte offset of the range's start (subject position 1) */
     uint32_t stop;   /* byte offset of the range's end */
@@ -77,6 +79,9 @@ static int matcher_gc(lua_State *L) {
     en_buf_free(&m->fbuf);
     free(m->ftok);
     m->ftok = NULL;
+    free(m->fhash);
+    free(m->fhash3);
+    m->fhash = m->fhash3 = NULL;
     m->active = 0;
     return 0;
 }
@@ -129,11 +134,21 @@ static int matcher_begin(lua_State *L) {
         en_ftok *nf = realloc(m->ftok, v.ntok * sizeof *nf);
         if (!nf) return luaL_error(L, "out of memory");
         m->ftok = nf;
+        uint32_t *h = realloc(m->fhash, v.ntok * sizeof *h);
+        if (!h) return luaL_error(L, "out of memory");
+        m->fhash = h;
+        h = realloc(m->fhash3, v.ntok * sizeof *h);
+        if (!h) return luaL_error(L, "out of memory");
+        m->fhash3 = h;
         m->ftok_cap = v.ntok;
     }
     m->fbuf.len = 0;
     if (en_fold_tokens(v.text, v.toks, v.ntok, &m->fbuf, m->ftok))
         return luaL_error(L, "out of memory folding tokens");
+    for (size_t k = 0; k < v.ntok; k++) {
+        m->fhash[k] = en_lexicon_hash(m->ftok[k].s, m->ftok[k].len, 0);
+        m->fhash3[k] = m->ftok[k].len >= 3 ? en_lexicon_hash(m->ftok[k].s, 3, 1) : 0;
+    }
     m->v = v;
     en_annot_clear(m->annot);
     lua_pushvalue(L, 2);
@@ -575,7 +590,8 @@ static int matcher_lexicon(lua_State *L) {
     lua_createtable(L, 0, 0); /* [h, starts] */
     lua_Integer k = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t len = en_lexicon_at(l->lx, m->ftok + lo, n, i);
+        size_t len = en_lexicon_at_hashed(l->lx, m->ftok + lo, n, i, m->fhash[lo + i],
+                                          m->fhash3[lo + i]);
         if (len) {
             lua_pushinteger(L, (lua_Integer)(i + len));
             lua_rawseti(L, -3, (lua_Integer)i + 1);

@@ -180,7 +180,8 @@ int en_lexicon_build(en_lexicon *lx) {
         drop_index(lx);
         return -1;
     }
-    for (size_t i = 0; i < lx->nexact; i++) seen_add(lx, en_lexicon_hash(lx->exact[i].s, lx->exact[i].len, 0));
+    for (size_t i = 0; i < lx->nexact; i++)
+        seen_add(lx, en_lexicon_hash(lx->exact[i].s, lx->exact[i].len, 0));
     for (size_t i = 0; i < lx->nwild; i++) seen_add(lx, en_lexicon_hash(lx->wild[i].s, 3, 1));
     lx->built = 1;
     return 0;

@@ -104,13 +104,13 @@ void en_push_result(lua_State *L, struct en_result *r);
 /* The allocator of every entente Lua state: counts bytes in use and, when
  * a limit is set (core.guarded), refuses to grow past it, which Lua
  * turns into a "not enough memory" error. */
-#define EN_SMALL_STEP 16                            /* size classes of small blocks */
-#define EN_SMALL_CLASSES 16                         /* up to 256 bytes */
-#define EN_SMALL_KEEP 4096                          /* freed blocks kept per class */
+#define EN_SMALL_STEP    16   /* size classes of small blocks */
+#define EN_SMALL_CLASSES 16   /* up to 256 bytes */
+#define EN_SMALL_KEEP    4096 /* freed blocks kept per class */
 typedef struct en_allocstate {
     size_t used;
-    size_t limit;                    /* 0: none */
-    void *free[EN_SMALL_CLASSES];    /* freed small blocks, linked through their first word */
+    size_t limit;                 /* 0: none */
+    void *free[EN_SMALL_CLASSES]; /* freed small blocks, linked through their first word */
     unsigned nfree[EN_SMALL_CLASSES];
 } en_allocstate;
 void *en_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize);

@@ -39,12 +39,12 @@ typedef struct en_matcher {
     en_buf fbuf;   /* folded token texts */
     en_ftok *ftok; /* folded tokens, indexed like v.toks */
     size_t ftok_cap;
-    uint32_t *fhash; /* per token: lexicon hashes of the folded token and of */
+    uint32_t *fhash;  /* per token: lexicon hashes of the folded token and of */
     uint32_t *fhash3; /* its first three bytes (en_lexicon_hash), made at begin */
-    en_annot *annot; /* mentions by type */
-    uint32_t base;   /* byte offset of the range's start (subject position 1) */
-    uint32_t stop;   /* byte offset of the range's end */
-    size_t tfirst;   /* tokens of the range: [tfirst, tend) */
+    en_annot *annot;  /* mentions by type */
+    uint32_t base;    /* byte offset of the range's start (subject position 1) */
+    uint32_t stop;    /* byte offset of the range's end */
+    size_t tfirst;    /* tokens of the range: [tfirst, tend) */
     size_t tend;
     uint32_t furthest; /* furthest offset reached by a helper */
     int active;        /* a document is loaded */
@@ -375,8 +375,8 @@ static int matcher_mentions(lua_State *L) {
 
 /* Priority of mention table id of the list at index `list`. [-0, +0] */
 static lua_Number mention_priority(lua_State *L, int list, uint32_t id) {
-    lua_rawgeti(L, list, id);            /* [.., m] */
-    lua_getfield(L, -1, "priority");     /* [.., m, p] */
+    lua_rawgeti(L, list, id);        /* [.., m] */
+    lua_getfield(L, -1, "priority"); /* [.., m, p] */
     lua_Number p = lua_tonumber(L, -1);
     lua_pop(L, 2);
     return p;
@@ -590,8 +590,8 @@ static int matcher_lexicon(lua_State *L) {
     lua_createtable(L, 0, 0); /* [h, starts] */
     lua_Integer k = 0;
     for (size_t i = 0; i < n; i++) {
-        size_t len = en_lexicon_at_hashed(l->lx, m->ftok + lo, n, i, m->fhash[lo + i],
-                                          m->fhash3[lo + i]);
+        size_t len =
+            en_lexicon_at_hashed(l->lx, m->ftok + lo, n, i, m->fhash[lo + i], m->fhash3[lo + i]);
         if (len) {
             lua_pushinteger(L, (lua_Integer)(i + len));
             lua_rawseti(L, -3, (lua_Integer)i + 1);

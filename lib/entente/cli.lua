@@ -16,7 +16,8 @@ local HELP = "\0entente-help\0"
 local out, err = io.stdout, io.stderr
 
 local function say(...) out:write(...) end
-local function warn(...) err:write(...) end
+-- stdout first, so that a message never lands inside output when both go to one place
+local function warn(...) out:flush(); err:write(...) end
 
 -- Options every command has.
 local function common(p, opts)

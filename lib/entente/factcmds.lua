@@ -13,7 +13,8 @@ local M = {}
 
 local out, err = io.stdout, io.stderr
 local function say(...) out:write(...) end
-local function warn(...) err:write(...) end
+-- stdout first, so that a message never lands inside output when both go to one place
+local function warn(...) out:flush(); err:write(...) end
 
 local function open_ro(db)
   local st, msg = core.open(db, { readonly = true })

@@ -410,7 +410,99 @@ static int l_json_encode_c(lua_State *L) {
     return 1;
 }
 
-/* json_setup(null, array_mt, object_mt) -> encode: the encoder for these marks. */
+/* Copy entry [key, value] (on the stack top) into copy unless skip has the
+ * key or the value is a function; a mention (a table with type and start)
+ * becomes its key, else its text. Pops the value, keeps the key.
+ * Stack: [.., key, value] -> [.., key] */
+static void attrs_put(lua_State *L, int copy, int skip, int only_new) {
+    if (lua_type(L, -1) == LUA_TFUNCTION) {
+        lua_pop(L, 1);
+        return;
+    }
+    if (skip) {
+        lua_pushvalue(L, -2); /* [.., key, value, key] */
+        int skipped = lua_rawget(L, skip) != LUA_TNIL && lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        if (skipped) {
+            lua_pop(L, 1);
+            return;
+        }
+    }
+    if (only_new) {
+        lua_pushvalue(L, -2);
+        int present = lua_rawget(L, copy) != LUA_TNIL;
+        lua_pop(L, 1);
+        if (present) {
+            lua_pop(L, 1);
+            return;
+        }
+    }
+    if (lua_type(L, -1) == LUA_TTABLE) {
+        int v = lua_gettop(L);
+        int mention = lua_getfield(L, v, "type") != LUA_TNIL;
+        mention = mention && lua_toboolean(L, -1);
+        lua_pop(L, 1);
+        if (mention) {
+            mention = lua_getfield(L, v, "start") != LUA_TNIL && lua_toboolean(L, -1);
+            lua_pop(L, 1);
+        }
+        if (mention) {
+            lua_getfield(L, v, "key"); /* [.., key, value, k] */
+            if (!lua_toboolean(L, -1)) {
+                lua_pop(L, 1);
+                lua_getfield(L, v, "text");
+            }
+            lua_replace(L, v); /* [.., key, k] */
+        }
+    }
+    lua_pushvalue(L, -2); /* [.., key, value, key] */
+    lua_insert(L, -2);    /* [.., key, key, value] */
+    lua_rawset(L, copy);  /* [.., key] */
+}
+
+/* attrs_json(t [, skip]) -> JSON text | nil: the attributes of a mention or
+ * relation as stored: t's entries and, when t reads defaults through a
+ * metatable __index table (gazetteer attributes), those too; no functions,
+ * no keys of skip, mentions as their keys; nil when nothing is left.
+ * Upvalues as json_encode. Stack: [t, skip] -> [t, skip, copy, text] */
+static int l_attrs_json(lua_State *L) {
+    lua_settop(L, 2);
+    if (lua_isnil(L, 1)) {
+        lua_pushnil(L);
+        return 1;
+    }
+    luaL_checktype(L, 1, LUA_TTABLE);
+    int skip = lua_istable(L, 2) ? 2 : 0;
+    lua_createtable(L, 0, 8); /* [t, skip, copy] */
+    int copy = 3;
+    lua_pushnil(L);
+    while (lua_next(L, 1)) attrs_put(L, copy, skip, 0);
+    if (lua_getmetatable(L, 1)) {                           /* [.., mt] */
+        if (lua_getfield(L, -1, "__index") == LUA_TTABLE) { /* [.., mt, defaults] */
+            int defaults = lua_gettop(L);
+            lua_pushnil(L);
+            while (lua_next(L, defaults)) attrs_put(L, copy, skip, 1);
+        }
+        lua_pop(L, 2);
+    }
+    lua_pushnil(L);
+    if (!lua_next(L, copy)) { /* nothing kept */
+        lua_pushnil(L);
+        return 1;
+    }
+    lua_pop(L, 2);
+    jbuf *j = lua_newuserdatauv(L, sizeof *j, 0); /* [t, skip, copy, buf] */
+    memset(j, 0, sizeof *j);
+    luaL_setmetatable(L, "entente.jsonbuf");
+    jvalue(L, j, copy, 0);
+    if (j->oom) jfail(L, "json: out of memory%s", "");
+    lua_pushlstring(L, j->b.data ? j->b.data : "", j->b.len); /* [.., buf, text] */
+    en_buf_free(&j->b);
+    return 1;
+}
+
+/* json_setup(null, array_mt, object_mt) -> encode, attrs_json: the encoders
+ * for these marks. */
 static int l_json_setup(lua_State *L) {
     lua_settop(L, 3);
     if (luaL_newmetatable(L, "entente.jsonbuf")) { /* [null, arr, obj, mt] */
@@ -418,8 +510,15 @@ static int l_json_setup(lua_State *L) {
         lua_setfield(L, -2, "__gc");
     }
     lua_pop(L, 1);
-    lua_pushcclosure(L, l_json_encode_c, 3);
-    return 1;
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_pushcclosure(L, l_json_encode_c, 3); /* [null, arr, obj, encode] */
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_pushcclosure(L, l_attrs_json, 3); /* [null, arr, obj, encode, attrs] */
+    return 2;
 }
 
 static const luaL_Reg funcs[] = {{"fold", l_fold},

@@ -592,7 +592,34 @@ function Doc:mentions(filter)
   if a < 0 then a = 0 end
   if b > #self.text then b = #self.text end
   if b < a then return {} end
-  local out = e.matcher:mentions(tids or type_ids(e, e.type_names), a, b, sent)
+  local out
+  if self.live then
+    out = e.matcher:mentions(tids or type_ids(e, e.type_names), a, b, sent)
+  else
+    -- after process (the Matcher has let the document go): from the list
+    local want
+    if tids then
+      want = {}
+      if type(tids) == "table" then
+        for _, id in ipairs(tids) do want[e.type_names[id]] = true end
+      else
+        want[e.type_names[tids]] = true
+      end
+    end
+    if sent then
+      local sv = self.doc:sentence(sent)
+      if not sv then return {} end
+      a, b = math.max(a, sv.start), math.min(b, sv.stop)
+    end
+    out = {}
+    for _, m in ipairs(self.mlist) do
+      if not m.removed and (not want or want[m.type]) and m.start >= a and m.start < b
+        and m.stop <= b then
+        out[#out + 1] = m
+      end
+    end
+    out = core.sort_mentions(out)
+  end
   local key = filter and filter.key
   if key ~= nil then
     local kept = {}
@@ -865,7 +892,11 @@ end
 ---------------------------------------------------------------------------
 -- Results for the store
 
-local function attrs_json(t, skip)
+-- The attributes of a mention or relation as JSON text for the store: its
+-- entries (and a gazetteer proxy's defaults), without functions or skipped
+-- keys, mentions given as their keys; nil when empty. In C when available
+-- (core.json_setup), with the same output as this Lua version.
+local function attrs_json_lua(t, skip)
   if not t then return nil end
   local copy, any = {}, false
   for k, v in pairs(t) do
@@ -885,6 +916,8 @@ local function attrs_json(t, skip)
   if not any then return nil end
   return json.encode(copy)
 end
+local attrs_json = json.attrs_c or attrs_json_lua
+M.attrs_json, M.attrs_json_lua = attrs_json, attrs_json_lua
 
 local REL_SKIP = { stage = true, cameo = true, date = true, score = true, thread = true }
 
@@ -915,9 +948,13 @@ function Engine.result(_, d)
     if not m.removed then live[#live + 1] = m end
   end
   live = core.sort_mentions(live) -- start, longest first, id (in C)
+  -- sentence bounds by index (mentions and relations know their sentence)
+  local sstart, sstop = {}, {}
+  for sv in d:sentences() do sstart[sv.index], sstop[sv.index] = sv.start, sv.stop end
   for i, m in ipairs(live) do
     index[m] = i
-    local _, s0, s1 = d:sentence_of(m.start)
+    local si = m.sent
+    local s0, s1 = sstart[si or 0], sstop[si or 0]
     mentions[i] = {
       type = m.type, key = m.key, name = m.name or m.text, text = m.text,
       attrs = attrs_json(m.attrs), start = m.start, stop = m.stop,
@@ -949,7 +986,8 @@ function Engine.result(_, d)
           args[#args + 1] = arg
         end
       end
-      local _, s0, s1 = d:sentence_of(r.start)
+      local si = r.sent
+      local s0, s1 = sstart[si or 0], sstop[si or 0]
       relations[#relations + 1] = {
         type = r.type, stage = r.stage, cameo = r.cameo, date = r.date,
         attrs = attrs_json(r.attrs, REL_SKIP), thread = M.thread_key(r),

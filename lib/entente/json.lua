@@ -121,8 +121,11 @@ end
 -- The compact form is written in C (engine/lua_text.c, the same output),
 -- when this module runs inside entente.
 local ok_core, core = pcall(require, "entente.core")
-local encode_c = ok_core and type(core) == "table" and core.json_setup
-  and core.json_setup(M.null, ARRAY, OBJECT) or nil
+local encode_c, attrs_c
+if ok_core and type(core) == "table" and core.json_setup then
+  encode_c, attrs_c = core.json_setup(M.null, ARRAY, OBJECT)
+end
+M.attrs_c = attrs_c -- see entente.engine: attributes as stored
 
 --- json.encode(value [, {indent = "  ", depth = 0}]) -> text. depth: the
 -- nesting level the value sits at, for writing a document a piece at a time.

@@ -335,6 +335,18 @@ end }
     assert.equal(1, a.keyed)
     assert.equal(1, a.window)
   end)
+
+  it("answer the same after the document is processed", function()
+    local d = run(e, "Malaysia navy sailed. Italy and Malaysia met.")
+    local got = {}
+    for _, m in ipairs(d:mentions { type = { "FORCE", "COUNTRY", "NOPE" } }) do
+      got[#got + 1] = m.type .. "@" .. m.start .. ":" .. m.stop
+    end
+    assert.equal(d.relations[1].attrs.all, table.concat(got, " "))
+    assert.equal(2, #d:mentions { type = "COUNTRY", sentence = 2 })
+    assert.equal(1, #d:mentions { key = "ITA" })
+    assert.equal(1, #d:mentions { within = { 0, 8 } })
+  end)
 end)
 
 describe("phases, overlap and prefilters", function()

@@ -44,4 +44,34 @@ describe("json.encode", function()
   it("indents with the Lua writer", function()
     assert.equal('{\n  "a": 1\n}', json.encode({ a = 1 }, { indent = true }))
   end)
+
+  describe("attributes as stored", function()
+    local engine = require "entente.engine"
+    local mention = { type = "COUNTRY", start = 0, stop = 5, key = "ITA", text = "Italy" }
+    local unnamed = { type = "ORG", start = 9, stop = 12, text = "ACME" }
+    local proxy = setmetatable({ country = "MYS" }, { __index = { kind = "company", country = "x" } })
+    local attr_cases = {
+      { name = "plain", t = { b = 2, a = "x" } },
+      { name = "mentions as keys or texts", t = { buyer = mention, who = unnamed, n = 3 } },
+      { name = "functions left out", t = { f = print, k = 1 } },
+      { name = "proxy defaults", t = proxy },
+      { name = "skipped keys", t = { stage = "talks", cameo = "046", sector = "naval" },
+        skip = { stage = true, cameo = true } },
+      { name = "only skipped: nil", t = { stage = "talks" }, skip = { stage = true } },
+      { name = "empty: nil", t = {} },
+      { name = "nested lists", t = { sectors = { "air", "naval" }, kinds = json.array {} } },
+    }
+    for _, c in ipairs(attr_cases) do
+      it("writes " .. c.name .. " as the Lua version does", function()
+        local want, got = engine.attrs_json_lua(c.t, c.skip), engine.attrs_json(c.t, c.skip)
+        assert.is_true(want == got, tostring(want) .. " <> " .. tostring(got))
+      end)
+    end
+    it("are written in C", function()
+      assert.are_not.equal(engine.attrs_json_lua, engine.attrs_json)
+      assert.equal('{"buyer":"ITA","n":3,"who":"ACME"}',
+        engine.attrs_json { buyer = mention, who = unnamed, n = 3 })
+      assert.is_nil(engine.attrs_json {})
+    end)
+  end)
 end)

@@ -7,7 +7,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -161,9 +163,120 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
     }
 }
 
+/* ---- the budget watchdog ------------------------------------------------------
+ *
+ * A count hook makes Lua call into the debug library at every instruction
+ * (a tenth of extraction's time), while a rule runs for well under a
+ * millisecond per document. So a guarded call starts without the hook: a
+ * watchdog thread looks at the running guarded calls every WATCH_MS and
+ * signals the thread of any that has run for GRACE_MS or more (or when
+ * Ctrl-C was pressed); the signal handler, on that thread, installs the
+ * count hook, from which point the instruction budget is counted. Setting
+ * a hook from a signal handler is what Lua's own interpreter does for
+ * Ctrl-C; lua_sethook is written for it. A rule that loops forever is thus
+ * stopped after GRACE_MS plus its budget. */
+#define WATCH_MS    50
+#define GRACE_MS    100
+#define MAX_GUARDED 64 /* threads that may run guarded calls at once */
+
+typedef struct guard_slot {
+    _Atomic int used; /* the slot belongs to a thread */
+    pthread_t thread;
+    lua_State *_Atomic L;      /* the state of the running guarded call */
+    _Atomic long long started; /* when it started (ms, monotonic); 0: none */
+    _Atomic int armed;         /* the hook is installed */
+} guard_slot;
+
+static guard_slot guards[MAX_GUARDED];
+static pthread_mutex_t guards_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t watchdog_once = PTHREAD_ONCE_INIT;
+static int watchdog_ok;
+static _Thread_local guard_slot *my_guard;
+
+static long long now_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* SIGUSR2, on the thread running a long guarded call: count from now. */
+static void arm_handler(int sig) {
+    (void)sig;
+    guard_slot *g = my_guard;
+    if (!g || atomic_load(&g->started) == 0 || atomic_load(&g->armed)) return;
+    lua_State *L = atomic_load(&g->L);
+    if (!L) return;
+    atomic_store(&g->armed, 1);
+    lua_sethook(L, budget_hook, LUA_MASKCOUNT, BUDGET_STEP);
+}
+
+static void *watchdog_main(void *arg) {
+    (void)arg;
+    for (;;) {
+        struct timespec ts = {0, WATCH_MS * 1000000L};
+        nanosleep(&ts, NULL);
+        long long now = now_ms();
+        int stop = en_stop_requested();
+        for (int i = 0; i < MAX_GUARDED; i++) {
+            guard_slot *g = &guards[i];
+            if (!atomic_load(&g->used)) continue;
+            long long t0 = atomic_load(&g->started);
+            if (t0 != 0 && !atomic_load(&g->armed) && (stop || now - t0 >= GRACE_MS))
+                pthread_kill(g->thread, SIGUSR2);
+        }
+    }
+    return NULL;
+}
+
+static void watchdog_start(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = arm_handler;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGUSR2, &sa, NULL) != 0) return;
+    pthread_t t;
+    pthread_attr_t at;
+    pthread_attr_init(&at);
+    pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+    if (pthread_create(&t, &at, watchdog_main, NULL) == 0) watchdog_ok = 1;
+    pthread_attr_destroy(&at);
+}
+
+/* This thread's slot, taken on its first guarded call (NULL when all are
+ * taken or the watchdog could not start: then the hook is set at once). A
+ * thread's slot is given back when the thread's pool closes (guard_release). */
+static guard_slot *guard_mine(void) {
+    if (my_guard) return my_guard;
+    pthread_once(&watchdog_once, watchdog_start);
+    if (!watchdog_ok) return NULL;
+    pthread_mutex_lock(&guards_mu);
+    for (int i = 0; i < MAX_GUARDED && !my_guard; i++) {
+        if (!atomic_load(&guards[i].used)) {
+            guards[i].thread = pthread_self();
+            atomic_store(&guards[i].L, NULL);
+            atomic_store(&guards[i].started, 0);
+            atomic_store(&guards[i].armed, 0);
+            atomic_store(&guards[i].used, 1);
+            my_guard = &guards[i];
+        }
+    }
+    pthread_mutex_unlock(&guards_mu);
+    return my_guard;
+}
+
+void en_guard_release(void) {
+    if (!my_guard) return;
+    atomic_store(&my_guard->started, 0);
+    atomic_store(&my_guard->L, NULL);
+    atomic_store(&my_guard->used, 0);
+    my_guard = NULL;
+}
+
 /* guarded(budget, memory, fn, ...) -> true, results... | false, message,
  * "budget" | "memory" | nil: call fn with at most `budget` Lua instructions
- * and `memory` more bytes (0: no limit). The hook and the limit are removed
+ * (counted once it has run for GRACE_MS, see the watchdog above) and
+ * `memory` more bytes (0: no limit). The hook and the limit are removed
  * in C before any further Lua instruction runs. */
 static int l_guarded(lua_State *L) {
     lua_Integer budget = luaL_checkinteger(L, 1);
@@ -180,8 +293,26 @@ static int l_guarded(lua_State *L) {
     en_allocstate *a = f == en_lua_alloc ? ud : NULL;
     int nargs = lua_gettop(L) - 3;
     if (a && memory > 0) a->limit = a->used + (size_t)memory;
-    if (budget > 0) lua_sethook(L, budget_hook, LUA_MASKCOUNT, BUDGET_STEP);
+    guard_slot *g = budget > 0 ? guard_mine() : NULL;
+    /* a guarded call inside another (not done by the engine, but possible)
+     * gives the outer one back its watch when it returns */
+    long long outer_started = g ? atomic_load(&g->started) : 0;
+    lua_State *outer_L = g ? atomic_load(&g->L) : NULL;
+    if (g) {
+        atomic_store(&g->started, 0);
+        atomic_store(&g->armed, 0);
+        atomic_store(&g->L, L);
+        atomic_store(&g->started, now_ms());
+    } else if (budget > 0) {
+        lua_sethook(L, budget_hook, LUA_MASKCOUNT, BUDGET_STEP);
+    }
     int rc = lua_pcall(L, nargs, LUA_MULTRET, 0);
+    if (g) {
+        atomic_store(&g->started, 0); /* the handler arms nothing from here on */
+        atomic_store(&g->L, outer_L);
+        atomic_store(&g->armed, 0);
+        atomic_store(&g->started, outer_started);
+    }
     lua_sethook(L, NULL, 0, 0);
     if (a) a->limit = 0;
     lua_pushnil(L);

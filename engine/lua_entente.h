@@ -118,6 +118,9 @@ void *en_lua_alloc(void *ud, void *ptr, size_t osize, size_t nsize);
 lua_State *en_newstate(void);
 /* Close a state made by en_newstate and free its allocator state. */
 void en_closestate(lua_State *L);
+/* Give back the calling thread's slot of the budget watchdog (a thread
+ * that ran guarded calls and is about to end). */
+void en_guard_release(void);
 
 int luaopen_entente_match(lua_State *L);
 int luaopen_entente_result(lua_State *L);

@@ -150,6 +150,7 @@ static void *worker_main(void *arg) {
         pthread_mutex_unlock(&p->mu);
     }
 out:
+    en_guard_release();
     en_closestate(L);
     return NULL;
 }

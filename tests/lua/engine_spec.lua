@@ -420,6 +420,47 @@ end }
     assert.equal("instruction budget of 100000 exceeded", d.failures[1].message)
   end)
 
+  it("never stop a rule that stays within its budget, however long it runs", function()
+    -- about 3 million instructions, over the watchdog's 0.1 s grace on any
+    -- machine that is slow enough to matter, and within a budget of 10 million
+    local e = assert(pack([[
+rule { name = "busy", budget = 10000000, run = function(d)
+  local x = 0
+  for i = 1, 1000000 do x = x + i % 7 end
+  d:relate("DONE", {}, { x = x })
+end }
+]]))
+    local d = run(e, "x")
+    assert.same({}, d.failures)
+    assert.equal(1, #d.relations)
+  end)
+
+  it("stop an endless rule in extraction workers, and report it", function()
+    local dir = tmp .. "/spin"
+    os.execute("rm -rf '" .. dir .. "' && mkdir -p '" .. dir .. "/rules' '" .. dir .. "/docs'")
+    local f = assert(io.open(dir .. "/rules/spin.lua", "w"))
+    f:write('rule { name = "spin", budget = 200000, run = function() while true do end end }\n')
+    f:close()
+    for i = 1, 3 do
+      f = assert(io.open(dir .. "/docs/d" .. i .. ".txt", "w"))
+      f:write("Document " .. i .. " text.\n")
+      f:close()
+    end
+    local bin = os.getenv("ENTENTE_BIN") or (core.home .. "/build/entente")
+    local db = dir .. "/s.db"
+    assert(os.execute(string.format("'%s' ingest -q --db '%s' '%s/docs'", bin, db, dir)))
+    local t0 = os.time()
+    local p = assert(io.popen(string.format("'%s' extract --jobs 2 --rules '%s/rules' --db '%s' 2>&1; echo \"exit $?\"",
+      bin, dir, db)))
+    local out = p:read("a")
+    p:close()
+    assert.truthy(out:find("exit 1", 1, true), out)
+    local n = 0
+    for _ in out:gmatch("instruction budget of 200000 exceeded") do n = n + 1 end
+    assert.equal(3, n, out)
+    assert.truthy(os.time() - t0 < 20, "took too long")
+  end)
+
   it("stop a rule at its memory budget", function()
     local e = assert(pack([[
 rule { name = "hog", run = function()

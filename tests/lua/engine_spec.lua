@@ -450,14 +450,14 @@ end }
     local db = dir .. "/s.db"
     assert(os.execute(string.format("'%s' ingest -q --db '%s' '%s/docs'", bin, db, dir)))
     local t0 = os.time()
-    local p = assert(io.popen(string.format("'%s' extract --jobs 2 --rules '%s/rules' --db '%s' 2>&1; echo \"exit $?\"",
-      bin, dir, db)))
+    local p = assert(io.popen(string.format(
+      "'%s' extract --jobs 2 --rules '%s/rules' --db '%s' 2>&1; echo \"exit $?\"", bin, dir, db)))
     local out = p:read("a")
     p:close()
     assert.truthy(out:find("exit 1", 1, true), out)
-    local n = 0
-    for _ in out:gmatch("instruction budget of 200000 exceeded") do n = n + 1 end
-    assert.equal(3, n, out)
+    local stopped = 0
+    for _ in out:gmatch("instruction budget of 200000 exceeded") do stopped = stopped + 1 end
+    assert.equal(3, stopped, out)
     assert.truthy(os.time() - t0 < 20, "took too long")
   end)
 

@@ -521,7 +521,30 @@ static int l_json_setup(lua_State *L) {
     return 2;
 }
 
+/* byte_positions(s, set) -> array of the 1-based positions of the bytes of
+ * s that occur in the string set, in order. For rules that scan a text with
+ * a Lua pattern that can only start at a few kinds of bytes (digits,
+ * capitals): string.gmatch runs its pattern machinery at every byte.
+ * Stack: [s, set] -> [s, set, list] */
+static int l_byte_positions(lua_State *L) {
+    size_t n, m;
+    const char *s = luaL_checklstring(L, 1, &n);
+    const char *set = luaL_checklstring(L, 2, &m);
+    unsigned char in[256] = {0};
+    for (size_t i = 0; i < m; i++) in[(unsigned char)set[i]] = 1;
+    lua_createtable(L, 16, 0);
+    lua_Integer k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (in[(unsigned char)s[i]]) {
+            lua_pushinteger(L, (lua_Integer)i + 1);
+            lua_rawseti(L, -2, ++k);
+        }
+    }
+    return 1;
+}
+
 static const luaL_Reg funcs[] = {{"fold", l_fold},
+                                 {"byte_positions", l_byte_positions},
                                  {"hash", l_hash},
                                  {"json_decode", l_json_decode},
                                  {"json_setup", l_json_setup},

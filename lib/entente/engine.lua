@@ -464,6 +464,22 @@ function Doc:words(a, b)
   end
   return w
 end
+--- d:byte_positions(set) -> the 1-based positions in d.text of the bytes
+-- that occur in the string set (made in C, kept per document and set;
+-- read-only). For rules that scan the text with a Lua pattern that can only
+-- start at some bytes: try it there, anchored, instead of with gmatch.
+function Doc:byte_positions(set)
+  local cache = self.byte_cache
+  if not cache then cache = {}; self.byte_cache = cache end
+  local list = cache[set]
+  if not list then
+    if type(set) ~= "string" then error("byte_positions: set must be a string", 2) end
+    list = core.byte_positions(self.text, set)
+    cache[set] = list
+  end
+  return list
+end
+
 -- A sentence as rules see it: a table holding start, stop and index (the
 -- fields rules read most), reading anything else from the C sentence
 -- (text, flags, ntokens, tokens()). Made once per document.

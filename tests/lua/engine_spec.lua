@@ -312,6 +312,25 @@ rule { name = "plain", phase = "entities", pattern = lpeg.P "Mr" * p.cap, action
   end)
 end)
 
+describe("d:byte_positions", function()
+  it("lists where the bytes of a set are, once per document", function()
+    local e = assert(pack([[
+rule { name = "digits", phase = "document", run = function(d)
+  local p = d:byte_positions("0123456789")
+  d:relate("AT", {}, { at = table.concat(p, ","), same = d:byte_positions("0123456789") == p,
+    caps = #d:byte_positions("IM") })
+  assert(not pcall(d.byte_positions, d, 5))
+end }
+]]))
+    local d = run(e, "In 2024 Malaysia bought 12 jets.")
+    local a = d.relations[1].attrs
+    assert.equal("4,5,6,7,25,26", a.at)
+    assert.is_true(a.same)
+    assert.equal(2, a.caps)
+    assert.same({}, d.failures)
+  end)
+end)
+
 describe("d:mentions", function()
   local e = assert(pack(COUNTRIES .. [[
 rule { name = "words", phase = "entities", pattern = p.word { "navy", "Malaysia navy" },

@@ -602,6 +602,57 @@ static int matcher_lexicon(lua_State *L) {
     return 2;
 }
 
+/* M:lexicons(list, a, b) -> H, S: M:lexicon for each lexicon of list (its
+ * userdata, or a table holding it as field c) over the same span, in one
+ * call: H[k], S[k] are lexicon k's h and starts, present only when it has
+ * a hit. Rules ask a sentence about a dozen cue lists, most of which do
+ * not occur in it. Stack: [M, list, a, b] -> [.., H, S] */
+static int matcher_lexicons(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    luaL_checktype(L, 2, LUA_TTABLE);
+    uint32_t a, b;
+    size_t lo, e;
+    check_span(L, m, 3, &a, &b);
+    tokens_in(m, a, b, &lo, &e);
+    size_t n = e - lo;
+    lua_Integer nlex = luaL_len(L, 2);
+    lua_createtable(L, 0, 0); /* [.., H] */
+    lua_createtable(L, 0, 0); /* [.., H, S] */
+    int H = lua_gettop(L) - 1, S = H + 1;
+    for (lua_Integer k = 1; k <= nlex; k++) {
+        lua_rawgeti(L, 2, k); /* [.., lex or wrapper] */
+        if (lua_istable(L, -1)) {
+            lua_getfield(L, -1, "c");
+            lua_remove(L, -2);
+        }
+        en_llex *l = luaL_testudata(L, -1, EN_LEXICON_MT);
+        if (!l || !l->lx) return luaL_error(L, "lexicons: item %d is not a lexicon", (int)k);
+        lua_pop(L, 1);
+        if (en_lexicon_build(l->lx)) return luaL_error(L, "out of memory");
+        int made = 0;
+        lua_Integer j = 0;
+        for (size_t i = 0; i < n; i++) {
+            size_t len = en_lexicon_at_hashed(l->lx, m->ftok + lo, n, i, m->fhash[lo + i],
+                                              m->fhash3[lo + i]);
+            if (!len) continue;
+            if (!made) {
+                lua_createtable(L, 0, 2); /* [.., h] */
+                lua_createtable(L, 2, 0); /* [.., h, starts] */
+                made = 1;
+            }
+            lua_pushinteger(L, (lua_Integer)(i + len));
+            lua_rawseti(L, -3, (lua_Integer)i + 1);
+            lua_pushinteger(L, (lua_Integer)i + 1);
+            lua_rawseti(L, -2, ++j);
+        }
+        if (made) {
+            lua_rawseti(L, S, k); /* [.., h] */
+            lua_rawseti(L, H, k);
+        }
+    }
+    return 2;
+}
+
 /* M:gazetteer(g) -> array of hits {start, stop, values = {...}} in the range */
 static int matcher_gazetteer(lua_State *L);
 
@@ -958,6 +1009,7 @@ static const luaL_Reg matcher_methods[] = {{"begin", matcher_begin},
                                            {"covering", matcher_covering},
                                            {"within", matcher_within},
                                            {"mentions", matcher_mentions},
+                                           {"lexicons", matcher_lexicons},
                                            {"contest", matcher_contest},
                                            {"firstset", matcher_firstset},
                                            {"starts", matcher_starts},

@@ -440,6 +440,16 @@ function Doc:cues(lex, a, b)
   return self.engine.matcher:lexicon(lex.c, a, b)
 end
 
+--- d:cues_many(list, a, b) -> H, S: d:cues for each lexicon of a list over
+-- one span, in one call: H[k] and S[k] are lexicon k's h and starts, and
+-- are there only when it matches somewhere in the span (read-only).
+function Doc:cues_many(list, a, b)
+  for k, lex in ipairs(list) do
+    if getmetatable(lex) ~= Lex then error("cues_many: item " .. k .. " is not a lexicon", 2) end
+  end
+  return self.engine.matcher:lexicons(list, a, b)
+end
+
 -- The sentence (index, start, stop) covering an offset.
 function Doc:sentence_of(offset)
   local m = self.engine.matcher

@@ -136,6 +136,34 @@ rule {
   end)
 end)
 
+describe("cue lexicons at once", function()
+  it("give each lexicon's hits over a span, and nothing for those without", function()
+    local e = assert(pack(COUNTRIES .. [=[
+local A = lexicon { "talks", "negotiat*" }
+local B = lexicon { "frigate*" }
+local C = lexicon { "took delivery" }
+rule {
+  name = "many", phase = "relations",
+  run = function(d)
+    local H, S = d:cues_many({ A, B, C }, 0, #d.text)
+    local h1 = d:cues(A, 0, #d.text)
+    d:relate("CUES", {}, { a = table.concat(S[1], ","), a_end = H[1][S[1][2]], b = H[2] == nil,
+      c = table.concat(S[3], ","), same = H[1][1] == h1[1] and H[1][5] == h1[5] })
+    assert(not pcall(d.cues_many, d, { A, {} }, 0, 1))
+  end,
+}
+]=]))
+    local d = run(e, "Talks went on; Malaysia took delivery after negotiations.")
+    local a = d.relations[1].attrs
+    assert.equal("1,9", a.a)
+    assert.equal(9, a.a_end)
+    assert.is_true(a.b)
+    assert.equal("6", a.c)
+    assert.is_true(a.same)
+    assert.same({}, d.failures)
+  end)
+end)
+
 describe("data files", function()
   it("read TSV rows keyed by the header, skipping comments", function()
     local path = tmp .. "/ok.tsv"

@@ -106,13 +106,16 @@ local function match_at(phrase, words, i)
   return true
 end
 
--- Compiled lexicons (engine/lexicon.c) by name.
-local LEX = {}
+-- Compiled lexicons (engine/lexicon.c) by name, and in the order they were
+-- made (REG, REG_NAMES): a span is matched against all of them at once.
+local LEX, REG, REG_NAMES = {}, {}, {}
 local function lex(name, list)
   local l = LEX[name]
   if not l then
     l = lexicon(list)
     LEX[name] = l
+    REG[#REG + 1] = l
+    REG_NAMES[#REG_NAMES + 1] = name
   end
   return l
 end
@@ -126,17 +129,28 @@ local SPAN = setmetatable({}, { __mode = "k" })
 -- the same sentence is asked about the same lexicons many times.
 local HITS = setmetatable({}, { __mode = "k" })
 local STARTS = setmetatable({}, { __mode = "k" }) -- h -> the i with h[i], in order
+local NONE = {} -- the h of a lexicon that has no hit in a span (read-only)
+STARTS[NONE] = {}
+local DONE = {} -- per[DONE]: how many lexicons of REG the span was matched against
 local function hits_of(words, name, list)
   local per = HITS[words]
-  if not per then per = {}; HITS[words] = per end
+  if not per then per = { [DONE] = 0 }; HITS[words] = per end
   local h = per[name]
   if not h then
     local span = SPAN[words]
     if not span then error("rel_common: word lists must come from words_of", 3) end
-    local starts
-    h, starts = span[1]:cues(lex(name, list), span[2], span[3])
-    per[name] = h
-    STARTS[h] = starts
+    lex(name, list)
+    -- every lexicon made so far that this span has not met, in one C call
+    local done, todo = per[DONE], {}
+    for k = done + 1, #REG do todo[#todo + 1] = REG[k] end
+    local H, S = span[1]:cues_many(todo, span[2], span[3])
+    for k = 1, #todo do
+      local hk = H[k]
+      if hk then STARTS[hk] = S[k] end
+      per[REG_NAMES[done + k]] = hk or NONE
+    end
+    per[DONE] = done + #todo
+    h = per[name]
   end
   return h
 end

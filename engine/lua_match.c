@@ -653,6 +653,39 @@ static int matcher_lexicons(lua_State *L) {
     return 2;
 }
 
+/* M:mention_at(types, offset) -> the mention table of one of the types
+ * (an id or an array of ids) that starts at offset, the longest (then the
+ * lowest id) when several do; nothing when none does.
+ * Stack: [M, types, offset] -> [.., mention?] */
+static int matcher_mention_at(lua_State *L) {
+    en_matcher *m = active_matcher(L, 1);
+    uint32_t off = check_u32(L, 3);
+    const en_ann *best = NULL;
+    lua_Integer ntypes =
+        lua_isinteger(L, 2) ? 1 : (luaL_checktype(L, 2, LUA_TTABLE), luaL_len(L, 2));
+    for (lua_Integer t = 1; t <= ntypes; t++) {
+        lua_Integer ty;
+        if (lua_isinteger(L, 2)) {
+            ty = lua_tointeger(L, 2);
+        } else {
+            lua_rawgeti(L, 2, t);
+            ty = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
+            lua_pop(L, 1);
+        }
+        if (ty < 0 || ty > (lua_Integer)UINT32_MAX) continue;
+        const en_ann *f;
+        size_t c = en_annot_starting(m->annot, (uint32_t)ty, off, &f);
+        /* longest first within a type */
+        if (c > 0 &&
+            (!best || f[0].stop > best->stop || (f[0].stop == best->stop && f[0].id < best->id)))
+            best = &f[0];
+    }
+    if (!best) return 0;
+    lua_getiuservalue(L, 1, 2); /* [.., mlist] */
+    lua_rawgeti(L, -1, best->id);
+    return 1;
+}
+
 /* M:gazetteer(g) -> array of hits {start, stop, values = {...}} in the range */
 static int matcher_gazetteer(lua_State *L);
 
@@ -1009,6 +1042,7 @@ static const luaL_Reg matcher_methods[] = {{"begin", matcher_begin},
                                            {"covering", matcher_covering},
                                            {"within", matcher_within},
                                            {"mentions", matcher_mentions},
+                                           {"mention_at", matcher_mention_at},
                                            {"lexicons", matcher_lexicons},
                                            {"contest", matcher_contest},
                                            {"firstset", matcher_firstset},

@@ -66,6 +66,7 @@ function M.new(opts)
     by_phase = {},
     types = {},           -- type name -> id
     type_names = {},      -- id -> name
+    type_ids_cache = {},  -- type names joined by NUL -> their ids (Doc:mentions)
     gazetteers = {},      -- name -> gazetteer object
     data_cache = {},
     libs = {},
@@ -586,14 +587,18 @@ function Doc:remove(m)
   end
 end
 
--- Type ids of a list of type names (unknown names dropped), kept per list.
-local TYPE_IDS = setmetatable({}, { __mode = "k" })
+-- Type ids of a list of type names (unknown names dropped), kept per
+-- engine by the names: rules often write the list in the call itself
+-- ({ "PERSON", "ORG" }), a new table each time.
 local function type_ids(e, list)
-  local ids = TYPE_IDS[list]
+  local n = #list
+  local key = n == 1 and list[1] or n == 2 and (list[1] .. "\0" .. list[2]) or table.concat(list, "\0")
+  local cache = e.type_ids_cache
+  local ids = cache[key]
   if not ids or ids.n ~= #e.type_names then
     ids = { n = #e.type_names }
     for _, t in ipairs(list) do ids[#ids + 1] = e.types[t] end
-    TYPE_IDS[list] = ids
+    cache[key] = ids
   end
   return ids
 end
@@ -655,6 +660,34 @@ function Doc:mentions(filter)
     out = kept
   end
   return out
+end
+
+--- d:mention_at(offset, type) -> the mention of the type (a name or a list
+-- of names) that starts at offset, the longest when several do; nil when
+-- none does. One index lookup per type (in C).
+function Doc:mention_at(offset, t)
+  local e = self.engine
+  local tids
+  if type(t) == "string" then
+    tids = e.types[t]
+    if not tids then return nil end
+  elseif type(t) == "table" then
+    tids = type_ids(e, t)
+  else
+    error("mention_at: type must be a name or a list of names", 2)
+  end
+  if math.type(offset) ~= "integer" or offset < 0 then return nil end
+  if self.live then return e.matcher:mention_at(tids, offset) end
+  local best
+  local want = {}
+  for _, id in ipairs(type(tids) == "table" and tids or { tids }) do want[e.type_names[id]] = true end
+  for _, m in ipairs(self.mlist) do
+    if not m.removed and m.start == offset and want[m.type]
+      and (not best or m.stop > best.stop or (m.stop == best.stop and m.id < best.id)) then
+      best = m
+    end
+  end
+  return best
 end
 
 --- d:relate(type, args, attrs): add a relation. args maps roles to a

@@ -135,11 +135,11 @@ end
 
 -- is there a mention of one of these types starting at offset?
 local function starts_entity(d, off, types)
-  for _, m in ipairs(d:mentions { type = types, within = { off, off + 200 } }) do
-    if m.start == off then return m end
-  end
-  return nil
+  return d:mention_at(off, types)
 end
+-- the type lists asked about (made once: the engine keeps ids per list)
+local ORG_TITLE, ONLY_COUNTRY, ONLY_TITLE, ORG_COUNTRY = { "ORG", "TITLE" }, { "COUNTRY" }, { "TITLE" },
+  { "ORG", "COUNTRY" }
 
 local function is_name_word(k)
   if k.kind ~= "word" then return false end
@@ -162,7 +162,7 @@ local function name_run(d, t, i, min)
       -- hyphen or apostrophe joins: Waker-Uz-Zaman, Al-Harbi, O'Brien
       if k.start ~= t[j - 1].stop then break end
     end
-    if is_name_word(k) and not starts_entity(d, k.start, { "ORG", "TITLE" }) then
+    if is_name_word(k) and not starts_entity(d, k.start, ORG_TITLE) then
       last, n = j, n + 1
       j = j + 1
     elseif last and k.start == t[last].stop and (k.text == "-" or k.text == "'" or k.text == "\226\128\153")
@@ -284,8 +284,8 @@ local function complement_end(d, t, off)
       if t[i] and t[i].text == "the" then i = i + 1 end
       prep_needed = false
     end
-    local c = t[i] and starts_entity(d, t[i].start, { "COUNTRY" })
-    if t[i] and starts_entity(d, t[i].start, { "TITLE" }) then
+    local c = t[i] and starts_entity(d, t[i].start, ONLY_COUNTRY)
+    if t[i] and starts_entity(d, t[i].start, ONLY_TITLE) then
       break -- the chain goes on ("Prime Minister Datuk Seri ...")
     elseif c then
       last = c.stop
@@ -330,7 +330,7 @@ rule {
       -- "India's Ambassador to Armenia, Rohit Verma, said": title, comma, a name of two or
       -- more tokens closed by a comma, a full stop or a reporting verb
       if k and k.text == "," and t[i + 1] and not seen[t[i + 1].start]
-        and not starts_entity(d, t[i + 1].start, { "TITLE" }) then
+        and not starts_entity(d, t[i + 1].start, ONLY_TITLE) then
         local f, l = name_run(d, t, i + 1, 2)
         if f and appos_closes(t, l) and no_entity(d, t[f].start, t[l].stop) then
           local chain = title_chain(d, tm.stop)
@@ -344,7 +344,7 @@ rule {
       if k and (k.text == ".") then i = i + 1; k = t[i] end
       if k and not seen[k.start] and d.text:sub(after + 1, k.start):match("^%.?[ \t]*$") then
         -- the name must not start with another title (chains go on)
-        if not starts_entity(d, k.start, { "TITLE" }) then
+        if not starts_entity(d, k.start, ONLY_TITLE) then
           -- strip=no honorifics (Tengku, Syed) start the name itself
           local a = k.start
           local chain = title_chain(d, a)
@@ -518,8 +518,8 @@ rule {
           -- a short complement of lower-case words, organisations and possessives
           local n = 0
           while t[j] and n < 6 and (ROLE_FILL[t[j].text] or (t[j].kind == "word" and not t[j].cap)
-            or starts_entity(d, t[j].start, { "ORG", "COUNTRY" })) do
-            local e = starts_entity(d, t[j].start, { "ORG", "COUNTRY" })
+            or starts_entity(d, t[j].start, ORG_COUNTRY)) do
+            local e = starts_entity(d, t[j].start, ORG_COUNTRY)
             j = e and tok_from(t, e.stop) or j + 1
             n = n + 1
           end

@@ -134,11 +134,9 @@ for w in ([[the a an this that in on at for from with by to of and or but as aft
   he she it they we]]):gmatch("%S+") do LEAD_STOP[w] = true end
 
 -- does an ORG or COUNTRY mention start at offset?
+local KNOWN = { "ORG", "COUNTRY" }
 local function starts_known(d, off)
-  for _, m in ipairs(d:mentions { type = { "ORG", "COUNTRY" }, within = { off, off + 120 } }) do
-    if m.start == off then return true end
-  end
-  return false
+  return d:mention_at(off, KNOWN) ~= nil
 end
 
 -- Capitalised tokens (with connectors) ending at token index j; returns the

@@ -368,7 +368,8 @@ rule { name = "ask", phase = "relations", run = function(d)
   for _, m in ipairs(d:mentions { type = { "FORCE", "COUNTRY", "NOPE" } }) do
     got[#got + 1] = m.type .. "@" .. m.start .. ":" .. m.stop
   end
-  d:relate("SEEN", {}, { all = table.concat(got, " "),
+  local at0 = d:mention_at(0, { "COUNTRY", "FORCE" })
+  d:relate("SEEN", {}, { at0 = at0 and at0.type, all = table.concat(got, " "),
     second = #d:mentions { type = "COUNTRY", sentence = 2 },
     keyed = #d:mentions { key = "ITA" }, window = #d:mentions { within = { 0, 8 } } })
 end }
@@ -378,9 +379,19 @@ end }
     local d = run(e, "Malaysia navy sailed. Italy and Malaysia met.")
     local a = d.relations[1].attrs
     assert.equal("FORCE@0:13 COUNTRY@0:8 COUNTRY@22:27 COUNTRY@32:40", a.all)
+    assert.equal("FORCE", a.at0)
     assert.equal(2, a.second)
     assert.equal(1, a.keyed)
     assert.equal(1, a.window)
+  end)
+
+  it("find the longest mention of some types at an offset (d:mention_at)", function()
+    local d = run(e, "Malaysia navy sailed. Italy and Malaysia met.")
+    assert.equal("FORCE", d:mention_at(0, { "COUNTRY", "FORCE" }).type) -- the longer one
+    assert.equal("COUNTRY", d:mention_at(0, "COUNTRY").type)
+    assert.is_nil(d:mention_at(1, { "COUNTRY", "FORCE" }))
+    assert.is_nil(d:mention_at(0, "NOPE"))
+    assert.equal("ITA", d:mention_at(22, { "COUNTRY" }).key)
   end)
 
   it("answer the same after the document is processed", function()

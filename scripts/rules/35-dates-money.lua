@@ -36,18 +36,22 @@ local DIGITS, CAPITALS = "0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 local function gmatch_at(d, set, pat)
   local text, anchored = d.text, "^" .. pat
   local cands, k, pos = d:byte_positions(set), 1, 1
-  local function step()
+  local step
+  -- the captures of a match at candidate c, else on to the next candidate
+  -- (a tail call: no table per candidate)
+  local function after(c, a, b, ...)
+    if a then
+      pos = b >= a and b + 1 or c + 1
+      if select("#", ...) == 0 then return text:sub(a, b) end
+      return ...
+    end
+    return step()
+  end
+  step = function()
     while cands[k] do
       local c = cands[k]
       k = k + 1
-      if c >= pos then
-        local r = table.pack(text:find(anchored, c))
-        if r[1] then
-          pos = r[2] >= r[1] and r[2] + 1 or c + 1
-          if r.n == 2 then return text:sub(r[1], r[2]) end
-          return table.unpack(r, 3, r.n)
-        end
-      end
+      if c >= pos then return after(c, text:find(anchored, c)) end
     end
     return nil
   end

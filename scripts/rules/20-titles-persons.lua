@@ -411,9 +411,18 @@ rule {
     for _, tm in ipairs(d:mentions { type = "TITLE" }) do
       if tm.attrs.kind ~= "honorific" then
         local head = d.text:sub(math.max(1, tm.start - 120), tm.start)
-        local pre = head:match(",%s*$") or head:match(",%s*the%s+$")
-          or head:match(",%s*[%w\128-\255]+['\226\128\153]+s%s+$")
-          or head:match(",%s*%u[%w\128-\255]+%s+$")
+        -- each form starts at a comma and holds no other: only the last
+        -- comma can start one (found walking back, as a pattern anchored
+        -- at the end would be tried from every byte)
+        local ci = #head
+        while ci > 0 and head:byte(ci) ~= 44 do ci = ci - 1 end
+        local pre
+        if ci > 0 then
+          head = head:sub(ci)
+          pre = head:match("^,%s*$") or head:match("^,%s*the%s+$")
+            or head:match("^,%s*[%w\128-\255]+['\226\128\153]+s%s+$")
+            or head:match("^,%s*%u[%w\128-\255]+%s+$")
+        end
         if pre then
           local comma = tm.start - #pre
           -- walk back over name tokens before the comma

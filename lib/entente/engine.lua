@@ -491,6 +491,39 @@ function Doc:byte_positions(set)
   return list
 end
 
+--- d:gmatch_at(set, pat) -> iterator: d.text:gmatch(pat), with pat tried
+-- only at the bytes of the string set (or at the 1-based positions of a
+-- list): the same matches whenever every match of pat starts at one of
+-- them. Lua's gmatch runs its pattern machinery at every byte of the text
+-- (hundreds of instructions each); this runs it, anchored, at the
+-- candidates only.
+function Doc:gmatch_at(set, pat)
+  if type(pat) ~= "string" then error("gmatch_at: pattern must be a string", 2) end
+  local text, anchored = self.text, "^" .. pat
+  local cands = type(set) == "table" and set or self:byte_positions(set)
+  local k, pos = 1, 1
+  local step
+  -- the captures of a match at candidate c, else on to the next candidate
+  -- (a tail call: no table per candidate)
+  local function after(c, a, b, ...)
+    if a then
+      pos = b >= a and b + 1 or c + 1
+      if select("#", ...) == 0 then return text:sub(a, b) end
+      return ...
+    end
+    return step()
+  end
+  step = function()
+    while cands[k] do
+      local c = cands[k]
+      k = k + 1
+      if c >= pos then return after(c, text:find(anchored, c)) end
+    end
+    return nil
+  end
+  return step
+end
+
 -- A sentence as rules see it: a table holding start, stop and index (the
 -- fields rules read most), reading anything else from the C sentence
 -- (text, flags, ntokens, tokens()). Made once per document.

@@ -28,40 +28,12 @@ local function doc_ymd(d)
   return nil
 end
 
--- d.text:gmatch(pat), trying pat only at the bytes of `set`: the same
--- matches when every match of pat starts with one of them. Lua's gmatch
--- runs its whole pattern machinery at every byte of the text (about 350
--- instructions each); d:byte_positions lists the candidates in C.
 local DIGITS, CAPITALS = "0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-local function gmatch_at(d, set, pat)
-  local text, anchored = d.text, "^" .. pat
-  local cands, k, pos = d:byte_positions(set), 1, 1
-  local step
-  -- the captures of a match at candidate c, else on to the next candidate
-  -- (a tail call: no table per candidate)
-  local function after(c, a, b, ...)
-    if a then
-      pos = b >= a and b + 1 or c + 1
-      if select("#", ...) == 0 then return text:sub(a, b) end
-      return ...
-    end
-    return step()
-  end
-  step = function()
-    while cands[k] do
-      local c = cands[k]
-      k = k + 1
-      if c >= pos then return after(c, text:find(anchored, c)) end
-    end
-    return nil
-  end
-  return step
-end
 
 -- infer a missing year from the years the text names (the latest not in the future)
 local function infer_year(d)
   local best
-  for y in gmatch_at(d, DIGITS, "%f[%d](%d%d%d%d)%f[%D]") do
+  for y in d:gmatch_at(DIGITS, "%f[%d](%d%d%d%d)%f[%D]") do
     y = tonumber(y)
     if y >= 1990 and y <= 2100 and (not best or y > best) then best = y end
   end
@@ -104,21 +76,21 @@ rule {
     end
     -- "18 October 2021 – 8 June 2025", "from January to November 2025"
     local RANGE = "()(%d%d?) (%a+) (%d%d%d%d)%s*[%-\226\128\147\226\128\148]+%s*(%d%d?) (%a+) (%d%d%d%d)()"
-    for s, d1, m1, y1, d2, m2, y2, e in gmatch_at(d, DIGITS, RANGE) do
+    for s, d1, m1, y1, d2, m2, y2, e in d:gmatch_at(DIGITS, RANGE) do
       local a, b = MONTHS[fold(m1)], MONTHS[fold(m2)]
       if a and b and free(s - 1, e - 1) then
         add_date(d, s - 1, e - 1, iso(tonumber(y1), a, tonumber(d1)), { precision = "day",
           ["end"] = iso(tonumber(y2), b, tonumber(d2)) })
       end
     end
-    for s, m1, m2, y, e in gmatch_at(d, "Ff", "()[Ff]rom (%a+) to (%a+) (%d%d%d%d)()") do
+    for s, m1, m2, y, e in d:gmatch_at("Ff", "()[Ff]rom (%a+) to (%a+) (%d%d%d%d)()") do
       local a, b = MONTHS[fold(m1)], MONTHS[fold(m2)]
       if a and b and free(s - 1, e - 1) then
         add_date(d, s - 1, e - 1, iso(tonumber(y), a), { precision = "month", ["end"] = iso(tonumber(y), b) })
       end
     end
     -- "July 2–3", "May 14, 2025", "May 14"
-    for s, mo, d1, e in gmatch_at(d, CAPITALS, "()(%u%a+%.?) (%d%d?)%f[%D]()") do
+    for s, mo, d1, e in d:gmatch_at(CAPITALS, "()(%u%a+%.?) (%d%d?)%f[%D]()") do
       local rest = text:sub(e, e + 12)
       local m = MONTHS[fold((mo:gsub("%.$", "")))]
       if m and tonumber(d1) <= 31 then
@@ -137,7 +109,7 @@ rule {
       end
     end
     -- "14 May 2025", "14 May"
-    for s, d1, mo, e in gmatch_at(d, DIGITS, "()%f[%d](%d%d?) (%u%a+)()") do
+    for s, d1, mo, e in d:gmatch_at(DIGITS, "()%f[%d](%d%d?) (%u%a+)()") do
       local m = MONTHS[fold(mo)]
       if m then
         local y = text:sub(e, e + 5):match("^ (%d%d%d%d)%f[%D]")
@@ -148,13 +120,13 @@ rule {
       end
     end
     -- "February 2022", "in 2024"
-    for s, mo, y, e in gmatch_at(d, CAPITALS, "()(%u%a+) (%d%d%d%d)%f[%D]()") do
+    for s, mo, y, e in d:gmatch_at(CAPITALS, "()(%u%a+) (%d%d%d%d)%f[%D]()") do
       local m = MONTHS[fold(mo)]
       if m and free(s - 1, e - 1) then
         add_date(d, s - 1, e - 1, iso(tonumber(y), m), { precision = "month" })
       end
     end
-    for s, y, e in gmatch_at(d, "Ii", "()%f[%a][Ii]n (%d%d%d%d)%f[%D]()") do
+    for s, y, e in d:gmatch_at("Ii", "()%f[%a][Ii]n (%d%d%d%d)%f[%D]()") do
       if free(s + 2, e - 1) then add_date(d, s + 2, e - 1, y, { precision = "year" }) end
     end
   end,
@@ -256,7 +228,7 @@ rule {
     -- (the frontier): trying inside a word found nothing more, and made the
     -- letter run be matched again from each of its letters.
     local AMOUNT = "%f[%w%$\128-\255]()([%a]*[%$\128-\255]*%.?)%s?([%d][%d,]*%.?%d*)%s?(%a*)()"
-    for s, sym, num, sc, e in text:gmatch(AMOUNT) do
+    for s, sym, num, sc, e in d:gmatch_at(C.amount_starts(d), AMOUNT) do
       local cur = SYMBOL[fold(sym)]
       if cur and sym ~= "" and (sym:find("[%$\128-\255]") or sym:match("^%u")) and not taken[s] then
         local scale = SCALE[fold(sc)] and sc or nil
@@ -270,7 +242,7 @@ rule {
       end
     end
     -- number, scale, currency word: "3 trillion won", "500 million euros"
-    for s, num, sc, word, e in gmatch_at(d, DIGITS, "()%f[%d]([%d][%d,]*%.?%d*) (%a+) (%a+)()") do
+    for s, num, sc, word, e in d:gmatch_at(DIGITS, "()%f[%d]([%d][%d,]*%.?%d*) (%a+) (%a+)()") do
       local cur = WORD_CUR[fold(word)]
       if cur and SCALE[fold(sc)] then
         d:mention { type = "MONEY", start = s - 1, stop = e - 1,

@@ -359,6 +359,68 @@ end }
   end)
 end)
 
+describe("d:gmatch_at", function()
+  -- the shipped pack's date and money patterns, and random texts made of
+  -- the pieces they look at: gmatch_at must find exactly what gmatch finds
+  local e = assert(engine.new {})
+  assert(e:load())
+  local C
+  for name, lib in pairs(e.libs) do
+    if name:find("common") and not name:find("rel_common") then C = lib end
+  end
+  local DIGITS, CAPITALS = "0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+  local AMOUNT = "%f[%w%$\128-\255]()([%a]*[%$\128-\255]*%.?)%s?([%d][%d,]*%.?%d*)%s?(%a*)()"
+  local PATTERNS = {
+    { DIGITS, "%f[%d](%d%d%d%d)%f[%D]" },
+    { DIGITS, "()(%d%d?) (%a+) (%d%d%d%d)%s*[%-\226\128\147]+%s*(%d%d?) (%a+) (%d%d%d%d)()" },
+    { "Ff", "()[Ff]rom (%a+) to (%a+) (%d%d%d%d)()" },
+    { CAPITALS, "()(%u%a+%.?) (%d%d?)%f[%D]()" },
+    { DIGITS, "()%f[%d](%d%d?) (%u%a+)()" },
+    { "Ii", "()%f[%a][Ii]n (%d%d%d%d)%f[%D]()" },
+    { DIGITS, "()%f[%d]([%d][%d,]*%.?%d*) (%a+) (%a+)()" },
+    { "amount", AMOUNT },
+  }
+  local PIECES = { "May", "june", "In", "in", "from", "From", "to", " ", " ", "1", "2", "0", "20", "2024",
+    "-", "\226\128\147", ",", ".", "x", "Q", "\n", "won", "million", "RM", "US", "$", "\226\130\172", "\195\169",
+    "bn", "(", "\194\163" }
+
+  local function all(iter)
+    local out = {}
+    for a, b, c, d2, e2, f, g, h in iter do
+      out[#out + 1] = table.concat({ tostring(a), tostring(b), tostring(c), tostring(d2), tostring(e2),
+        tostring(f), tostring(g), tostring(h) }, "|")
+    end
+    return table.concat(out, ";")
+  end
+
+  it("finds what gmatch finds", function()
+    assert.truthy(C and C.amount_starts)
+    math.randomseed(20261123)
+    for _ = 1, 3000 do
+      local parts = {}
+      for i = 1, math.random(1, 24) do parts[i] = PIECES[math.random(#PIECES)] end
+      local text = table.concat(parts)
+      local d = core.make_document { text = text, name = "t" }
+      local dd = setmetatable({ text = text, doc = d }, engine.Doc)
+      for _, pp in ipairs(PATTERNS) do
+        local set = pp[1] == "amount" and C.amount_starts(dd) or pp[1]
+        local want, got = all(text:gmatch(pp[2])), all(dd:gmatch_at(set, pp[2]))
+        if want ~= got then
+          error(string.format("%s on %q: gmatch %s, gmatch_at %s", pp[2], text, want, got))
+        end
+      end
+    end
+  end)
+
+  it("returns the whole match when the pattern captures nothing", function()
+    local dd = setmetatable({ text = "in 2024 and 1999" }, engine.Doc)
+    local got = {}
+    for y in dd:gmatch_at(DIGITS, "%d%d%d%d") do got[#got + 1] = y end
+    assert.same({ "2024", "1999" }, got)
+    assert.has_error(function() dd:gmatch_at(DIGITS, 5) end)
+  end)
+end)
+
 describe("d:mentions", function()
   local e = assert(pack(COUNTRIES .. [[
 rule { name = "words", phase = "entities", pattern = p.word { "navy", "Malaysia navy" },

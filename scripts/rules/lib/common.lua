@@ -180,6 +180,39 @@ function C.main_country(d, exclude)
   return best
 end
 
+--- Where an amount of money (AMOUNT in the money rule) can start, for
+-- d:gmatch_at: ascending 1-based positions. An amount is letters, symbol
+-- bytes ($, non-ASCII) and maybe a dot, maybe one space, then digits; it
+-- starts where a word starts (a frontier), so its first digit is the first
+-- of a run. Walking back from each run's first digit over the space, the
+-- dot, the symbol bytes and the letters gives every place an amount ending
+-- in those digits can start: the walk's end, after the dot, after the
+-- space, the digit itself. (A spec compares the result with gmatch.)
+local LETTER, SYMBOL_BYTE = {}, {}
+for b = 0, 255 do
+  local c = string.char(b)
+  LETTER[b] = c:find("^%a$") ~= nil
+  SYMBOL_BYTE[b] = c == "$" or b >= 128
+end
+function C.amount_starts(d)
+  local text, out, seen = d.text, {}, {}
+  local function add(q) if not seen[q] then seen[q] = true; out[#out + 1] = q end end
+  for _, p in ipairs(d:byte_positions("0123456789")) do
+    local pb = p > 1 and text:byte(p - 1) or 0
+    if pb < 48 or pb > 57 then -- the first digit of a run
+      add(p)
+      local q = p - 1
+      if q >= 1 and text:sub(q, q):find("^%s$") then add(q + 1); q = q - 1 end
+      if q >= 1 and text:byte(q) == 46 then add(q + 1); q = q - 1 end
+      while q >= 1 and SYMBOL_BYTE[text:byte(q)] do q = q - 1 end
+      while q >= 1 and LETTER[text:byte(q)] do q = q - 1 end
+      add(q + 1)
+    end
+  end
+  table.sort(out)
+  return out
+end
+
 --- Copy a table (shallow).
 function C.copy(t)
   local c = {}

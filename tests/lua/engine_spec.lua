@@ -381,8 +381,8 @@ describe("d:gmatch_at", function()
     { "amount", AMOUNT },
   }
   local PIECES = { "May", "june", "In", "in", "from", "From", "to", " ", " ", "1", "2", "0", "20", "2024",
-    "-", "\226\128\147", ",", ".", "x", "Q", "\n", "won", "million", "RM", "US", "$", "\226\130\172", "\195\169",
-    "bn", "(", "\194\163" }
+    "-", "\226\128\147", ",", ".", "x", "Q", "\n", "won", "million", "RM", "US", "$", "\226\130\172",
+    "\195\169", "bn", "(", "\194\163" }
 
   local function all(iter)
     local out = {}

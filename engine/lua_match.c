@@ -266,20 +266,6 @@ static int matcher_starting(lua_State *L) {
     return 1;
 }
 
-/* M:covering(type, pos) -> ids */
-static int matcher_covering(lua_State *L) {
-    en_matcher *m = check_matcher(L, 1);
-    const en_ann *out[64];
-    size_t n = en_annot_covering(m->annot, check_u32(L, 2), check_u32(L, 3), out, 64);
-    if (n > 64) n = 64;
-    lua_createtable(L, (int)n, 0);
-    for (size_t i = 0; i < n; i++) {
-        lua_pushinteger(L, out[i]->id);
-        lua_rawseti(L, -2, (lua_Integer)i + 1);
-    }
-    return 1;
-}
-
 /* M:within(type, start, stop [, any_stop]) -> ids of mentions inside
  * [start, stop), in order; with any_stop, every mention starting there */
 static int matcher_within(lua_State *L) {
@@ -1039,7 +1025,6 @@ static const luaL_Reg matcher_methods[] = {{"begin", matcher_begin},
                                            {"add", matcher_add},
                                            {"remove", matcher_remove},
                                            {"starting", matcher_starting},
-                                           {"covering", matcher_covering},
                                            {"within", matcher_within},
                                            {"mentions", matcher_mentions},
                                            {"mention_at", matcher_mention_at},

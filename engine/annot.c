@@ -47,11 +47,10 @@ static const tlist *get(const en_annot *a, uint32_t type) {
     return &a->types[type];
 }
 
-/* Order: start ascending, stop descending (longest first), id ascending. */
-static int before(const en_ann *x, uint32_t start, uint32_t stop, uint32_t id) {
-    if (x->start != start) return x->start < start;
-    if (x->stop != stop) return x->stop > stop;
-    return x->id < id;
+int en_ann_order(const en_ann *x, const en_ann *y) {
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    if (x->stop != y->stop) return x->stop > y->stop ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
 }
 
 /* First index whose start is >= pos. */
@@ -85,10 +84,11 @@ int en_annot_add(en_annot *a, uint32_t type, uint32_t start, uint32_t stop, uint
         t->v = nv;
         t->cap = cap;
     }
+    const en_ann key = {start, stop, id};
     size_t lo = 0, hi = t->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (before(&t->v[mid], start, stop, id))
+        if (en_ann_order(&t->v[mid], &key) < 0)
             lo = mid + 1;
         else
             hi = mid;

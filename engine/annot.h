@@ -20,6 +20,10 @@ typedef struct en_ann {
 
 typedef struct en_annot en_annot;
 
+/* The order of the index (and of mentions in text order): start
+ * ascending, stop descending (longest first), then id. Returns <0, 0, >0. */
+int en_ann_order(const en_ann *x, const en_ann *y);
+
 en_annot *en_annot_new(void);
 void en_annot_free(en_annot *a);
 /* Forget every mention (keeps the memory for the next document). */

@@ -285,12 +285,28 @@ static int matcher_within(lua_State *L) {
     return 1;
 }
 
-/* Order of the annotation index: start ascending, stop descending, id. */
+/* qsort over pointers to annotations, in the index's order. */
 static int ann_cmp(const void *x, const void *y) {
-    const en_ann *a = *(const en_ann *const *)x, *b = *(const en_ann *const *)y;
-    if (a->start != b->start) return a->start < b->start ? -1 : 1;
-    if (a->stop != b->stop) return a->stop > b->stop ? -1 : 1;
-    return (a->id > b->id) - (a->id < b->id);
+    return en_ann_order(*(const en_ann *const *)x, *(const en_ann *const *)y);
+}
+
+/* The number of type ids given at idx (an id, or an array of them), and
+ * the t-th (1-based; -1 when it is not a valid id). */
+static lua_Integer type_count(lua_State *L, int idx) {
+    if (lua_isinteger(L, idx)) return 1;
+    luaL_checktype(L, idx, LUA_TTABLE);
+    return luaL_len(L, idx);
+}
+static lua_Integer type_nth(lua_State *L, int idx, lua_Integer t) {
+    lua_Integer ty;
+    if (lua_isinteger(L, idx)) {
+        ty = lua_tointeger(L, idx);
+    } else {
+        lua_rawgeti(L, idx, t);
+        ty = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
+        lua_pop(L, 1);
+    }
+    return ty >= 0 && ty <= (lua_Integer)UINT32_MAX ? ty : -1;
 }
 
 /* M:mentions(types, start, stop [, sentence]) -> list of the mention tables
@@ -326,14 +342,11 @@ static int matcher_mentions(lua_State *L) {
         }
         return 1;
     }
-    luaL_checktype(L, 2, LUA_TTABLE);
-    lua_Integer ntypes = luaL_len(L, 2);
+    lua_Integer ntypes = type_count(L, 2);
     size_t total = 0;
     for (lua_Integer t = 1; t <= ntypes; t++) {
-        lua_rawgeti(L, 2, t);
-        lua_Integer ty = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
-        lua_pop(L, 1);
-        if (ty < 0 || ty > (lua_Integer)UINT32_MAX) continue;
+        lua_Integer ty = type_nth(L, 2, t);
+        if (ty < 0) continue;
         const en_ann *f;
         total += en_annot_starting_in(m->annot, (uint32_t)ty, a, b, &f);
     }
@@ -341,10 +354,8 @@ static int matcher_mentions(lua_State *L) {
     const en_ann **all = lua_newuserdatauv(L, (total ? total : 1) * sizeof *all, 0);
     size_t n = 0;
     for (lua_Integer t = 1; t <= ntypes; t++) {
-        lua_rawgeti(L, 2, t);
-        lua_Integer ty = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
-        lua_pop(L, 1);
-        if (ty < 0 || ty > (lua_Integer)UINT32_MAX) continue;
+        lua_Integer ty = type_nth(L, 2, t);
+        if (ty < 0) continue;
         const en_ann *f;
         size_t c = en_annot_starting_in(m->annot, (uint32_t)ty, a, b, &f);
         for (size_t i = 0; i < c && n < total; i++)
@@ -563,6 +574,35 @@ static const luaL_Reg lex_methods[] = {
 /* M:lexicon(X, a, b) -> h, starts: over the tokens inside [a, b) (numbered from 1
  * as in M:words), h[i] = index of the last token of the phrase of X that
  * matches at token i, or nil (no entry); starts lists those i in order. */
+/* Push lexicon lx's h and starts over tokens [lo, lo + n) of the document
+ * (see M:lexicon) and return 1; when no phrase matches and !always, push
+ * nothing and return 0. Stack: [..] -> [.., h, starts] or [..] */
+static int push_lexicon_hits(lua_State *L, const en_matcher *m, en_lexicon *lx, size_t lo, size_t n,
+                             int always) {
+    int made = 0;
+    lua_Integer k = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len =
+            en_lexicon_at_hashed(lx, m->ftok + lo, n, i, m->fhash[lo + i], m->fhash3[lo + i]);
+        if (!len) continue;
+        if (!made) {
+            lua_createtable(L, 0, 2); /* [.., h]: only the hits (most tokens start no phrase) */
+            lua_createtable(L, 2, 0); /* [.., h, starts] */
+            made = 1;
+        }
+        lua_pushinteger(L, (lua_Integer)(i + len));
+        lua_rawseti(L, -3, (lua_Integer)i + 1);
+        lua_pushinteger(L, (lua_Integer)i + 1);
+        lua_rawseti(L, -2, ++k);
+    }
+    if (!made && always) {
+        lua_createtable(L, 0, 0);
+        lua_createtable(L, 0, 0);
+        made = 1;
+    }
+    return made;
+}
+
 static int matcher_lexicon(lua_State *L) {
     en_matcher *m = active_matcher(L, 1);
     en_llex *l = check_lex(L, 2);
@@ -571,20 +611,7 @@ static int matcher_lexicon(lua_State *L) {
     check_span(L, m, 3, &a, &b);
     if (en_lexicon_build(l->lx)) return luaL_error(L, "out of memory");
     tokens_in(m, a, b, &lo, &e);
-    size_t n = e - lo;
-    lua_createtable(L, 0, 0); /* [h]: only the hits (most tokens start no phrase) */
-    lua_createtable(L, 0, 0); /* [h, starts] */
-    lua_Integer k = 0;
-    for (size_t i = 0; i < n; i++) {
-        size_t len =
-            en_lexicon_at_hashed(l->lx, m->ftok + lo, n, i, m->fhash[lo + i], m->fhash3[lo + i]);
-        if (len) {
-            lua_pushinteger(L, (lua_Integer)(i + len));
-            lua_rawseti(L, -3, (lua_Integer)i + 1);
-            lua_pushinteger(L, (lua_Integer)i + 1);
-            lua_rawseti(L, -2, ++k);
-        }
-    }
+    push_lexicon_hits(L, m, l->lx, lo, e - lo, 1); /* [.., h, starts] */
     return 2;
 }
 
@@ -615,24 +642,8 @@ static int matcher_lexicons(lua_State *L) {
         if (!l || !l->lx) return luaL_error(L, "lexicons: item %d is not a lexicon", (int)k);
         lua_pop(L, 1);
         if (en_lexicon_build(l->lx)) return luaL_error(L, "out of memory");
-        int made = 0;
-        lua_Integer j = 0;
-        for (size_t i = 0; i < n; i++) {
-            size_t len = en_lexicon_at_hashed(l->lx, m->ftok + lo, n, i, m->fhash[lo + i],
-                                              m->fhash3[lo + i]);
-            if (!len) continue;
-            if (!made) {
-                lua_createtable(L, 0, 2); /* [.., h] */
-                lua_createtable(L, 2, 0); /* [.., h, starts] */
-                made = 1;
-            }
-            lua_pushinteger(L, (lua_Integer)(i + len));
-            lua_rawseti(L, -3, (lua_Integer)i + 1);
-            lua_pushinteger(L, (lua_Integer)i + 1);
-            lua_rawseti(L, -2, ++j);
-        }
-        if (made) {
-            lua_rawseti(L, S, k); /* [.., h] */
+        if (push_lexicon_hits(L, m, l->lx, lo, n, 0)) { /* [.., H, S, h, starts] */
+            lua_rawseti(L, S, k);                       /* [.., h] */
             lua_rawseti(L, H, k);
         }
     }
@@ -647,24 +658,14 @@ static int matcher_mention_at(lua_State *L) {
     en_matcher *m = active_matcher(L, 1);
     uint32_t off = check_u32(L, 3);
     const en_ann *best = NULL;
-    lua_Integer ntypes =
-        lua_isinteger(L, 2) ? 1 : (luaL_checktype(L, 2, LUA_TTABLE), luaL_len(L, 2));
+    lua_Integer ntypes = type_count(L, 2);
     for (lua_Integer t = 1; t <= ntypes; t++) {
-        lua_Integer ty;
-        if (lua_isinteger(L, 2)) {
-            ty = lua_tointeger(L, 2);
-        } else {
-            lua_rawgeti(L, 2, t);
-            ty = lua_isinteger(L, -1) ? lua_tointeger(L, -1) : -1;
-            lua_pop(L, 1);
-        }
-        if (ty < 0 || ty > (lua_Integer)UINT32_MAX) continue;
+        lua_Integer ty = type_nth(L, 2, t);
+        if (ty < 0) continue;
         const en_ann *f;
         size_t c = en_annot_starting(m->annot, (uint32_t)ty, off, &f);
-        /* longest first within a type */
-        if (c > 0 &&
-            (!best || f[0].stop > best->stop || (f[0].stop == best->stop && f[0].id < best->id)))
-            best = &f[0];
+        /* f[0] is the type's first in index order: the longest */
+        if (c > 0 && (!best || en_ann_order(&f[0], best) < 0)) best = &f[0];
     }
     if (!best) return 0;
     lua_getiuservalue(L, 1, 2); /* [.., mlist] */
@@ -734,6 +735,23 @@ static int cmt_word(lua_State *L) {
     return 1;
 }
 
+/* Does token t have one of the kinds (bit 1 << kind; 0 = any), every flag
+ * of need and none of deny? */
+static int kind_fits(const en_token *t, lua_Integer kinds, lua_Integer need, lua_Integer deny) {
+    return (kinds == 0 || (kinds & (1 << t->kind))) && (t->flags & need) == need &&
+           (t->flags & deny) == 0;
+}
+
+/* The longest non-empty mention of type starting at offset start that ends
+ * inside the range, or NULL. */
+static const en_ann *mention_in_range(const en_matcher *m, uint32_t type, uint32_t start) {
+    const en_ann *f;
+    size_t n = en_annot_starting(m->annot, type, start, &f);
+    for (size_t i = 0; i < n; i++)
+        if (f[i].stop <= m->stop && f[i].stop > f[i].start) return &f[i];
+    return NULL;
+}
+
 /* Cmt function for a token kind and flags. Upvalues: Matcher, kind mask
  * (bit 1 << kind; 0 = any), required flags, forbidden flags. */
 static int cmt_kind(lua_State *L) {
@@ -744,8 +762,7 @@ static int cmt_kind(lua_State *L) {
     long k = m->active ? next_token(m, luaL_checkinteger(L, 2) - 1) : -1;
     if (k >= 0) {
         const en_token *t = &m->v.toks[k];
-        if ((kinds == 0 || (kinds & (1 << t->kind))) && (t->flags & need) == need &&
-            (t->flags & deny) == 0) {
+        if (kind_fits(t, kinds, need, deny)) {
             lua_pushinteger(L, advance(m, t->stop));
             return 1;
         }
@@ -761,18 +778,13 @@ static int cmt_ent(lua_State *L) {
     en_matcher *m = lua_touserdata(L, lua_upvalueindex(1));
     uint32_t type = (uint32_t)lua_tointeger(L, lua_upvalueindex(2));
     long k = m->active ? next_token(m, luaL_checkinteger(L, 2) - 1) : -1;
-    if (k >= 0) {
-        const en_ann *f;
-        size_t n = en_annot_starting(m->annot, type, m->v.toks[k].start, &f);
-        for (size_t i = 0; i < n; i++) {
-            if (f[i].stop <= m->stop && f[i].stop > f[i].start) {
-                lua_pushinteger(L, advance(m, f[i].stop));    /* [pos] */
-                lua_getiuservalue(L, lua_upvalueindex(1), 2); /* [pos, list] */
-                lua_rawgeti(L, -1, f[i].id);                  /* [pos, list, mention] */
-                lua_remove(L, -2);                            /* [pos, mention] */
-                return 2;
-            }
-        }
+    const en_ann *f = k >= 0 ? mention_in_range(m, type, m->v.toks[k].start) : NULL;
+    if (f) {
+        lua_pushinteger(L, advance(m, f->stop));      /* [pos] */
+        lua_getiuservalue(L, lua_upvalueindex(1), 2); /* [pos, list] */
+        lua_rawgeti(L, -1, f->id);                    /* [pos, list, mention] */
+        lua_remove(L, -2);                            /* [pos, mention] */
+        return 2;
     }
     lua_pushboolean(L, 0);
     return 1;
@@ -838,15 +850,6 @@ typedef struct fkind {
 
 #define EN_FIRST_MT "entente.FirstSet"
 
-static uint32_t fnv32(const char *s, size_t n) {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
-    return h;
-}
-
 static fslot *first_slots(en_first *f) {
     return (fslot *)(void *)(f + 1);
 }
@@ -863,9 +866,11 @@ static char *first_pool(en_first *f) {
     return (char *)(first_kinds(f) + f->nkinds);
 }
 
-static int first_has_word(en_first *f, const char *w, size_t n) {
+/* Is folded word w (n bytes, with hash h = en_lexicon_hash(w, n, 0), as
+ * the Matcher keeps for every token) in the set? */
+static int first_has_word(en_first *f, const char *w, size_t n, uint32_t h) {
     if (f->nslots == 0 || n == 0) return 0;
-    uint32_t h = fnv32(w, n), mask = f->nslots - 1;
+    uint32_t mask = f->nslots - 1;
     const fslot *sl = first_slots(f);
     const char *pool = first_pool(f);
     for (uint32_t i = h & mask;; i = (i + 1) & mask) {
@@ -916,8 +921,9 @@ static int matcher_firstset(lua_State *L) {
         lua_rawgeti(L, 2, i);
         size_t n;
         const char *w = lua_tolstring(L, -1, &n);
-        if (n > 0 && !first_has_word(f, w, n)) {
-            uint32_t h = fnv32(w, n), mask = nslots - 1, k = h & mask;
+        uint32_t h = n > 0 ? en_lexicon_hash(w, n, 0) : 0;
+        if (n > 0 && !first_has_word(f, w, n, h)) {
+            uint32_t mask = nslots - 1, k = h & mask;
             while (sl[k].len) k = (k + 1) & mask;
             memcpy(pp + off, w, n);
             sl[k].hash = h;
@@ -963,17 +969,11 @@ static int matcher_starts(lua_State *L) {
     for (size_t k = m->tfirst; k < m->tend && k < m->v.ntok; k++) {
         const en_token *t = &m->v.toks[k];
         if (t->start < m->base || t->stop > m->stop) continue;
-        int ok = first_has_word(f, m->ftok[k].s, m->ftok[k].len);
-        for (uint32_t i = 0; !ok && i < f->nkinds; i++) {
-            ok = (kd[i].mask == 0 || (kd[i].mask & (1 << t->kind))) &&
-                 (t->flags & kd[i].need) == kd[i].need && (t->flags & kd[i].deny) == 0;
-        }
-        for (uint32_t i = 0; !ok && i < f->ntypes; i++) {
-            const en_ann *a;
-            size_t c = en_annot_starting(m->annot, ty[i], t->start, &a);
-            for (size_t j = 0; j < c && !ok; j++)
-                ok = a[j].stop <= m->stop && a[j].stop > a[j].start;
-        }
+        int ok = first_has_word(f, m->ftok[k].s, m->ftok[k].len, m->fhash[k]);
+        for (uint32_t i = 0; !ok && i < f->nkinds; i++)
+            ok = kind_fits(t, kd[i].mask, kd[i].need, kd[i].deny);
+        for (uint32_t i = 0; !ok && i < f->ntypes; i++)
+            ok = mention_in_range(m, ty[i], t->start) != NULL;
         if (ok) {
             lua_pushinteger(L, t->start);
             lua_rawseti(L, -2, ++n);
@@ -1100,15 +1100,12 @@ static const luaL_Reg gaz_methods[] = {
 /* ---- ordering mentions -------------------------------------------------------- */
 
 typedef struct span_key {
-    lua_Integer start, stop, id;
+    en_ann a;       /* start, stop, id as the index holds them */
     lua_Integer at; /* index in the list */
 } span_key;
 
 static int span_key_cmp(const void *x, const void *y) {
-    const span_key *a = x, *b = y;
-    if (a->start != b->start) return a->start < b->start ? -1 : 1;
-    if (a->stop != b->stop) return a->stop > b->stop ? -1 : 1;
-    return (a->id > b->id) - (a->id < b->id);
+    return en_ann_order(&((const span_key *)x)->a, &((const span_key *)y)->a);
 }
 
 /* sort_mentions(list) -> new list of the same tables in text order: start
@@ -1126,9 +1123,9 @@ static int l_sort_mentions(lua_State *L) {
         lua_getfield(L, -1, "start");
         lua_getfield(L, -2, "stop");
         lua_getfield(L, -3, "id");
-        k[i].start = lua_tointeger(L, -3);
-        k[i].stop = lua_tointeger(L, -2);
-        k[i].id = lua_tointeger(L, -1);
+        k[i].a.start = (uint32_t)lua_tointeger(L, -3);
+        k[i].a.stop = (uint32_t)lua_tointeger(L, -2);
+        k[i].a.id = (uint32_t)lua_tointeger(L, -1);
         k[i].at = i + 1;
         lua_pop(L, 4);
     }

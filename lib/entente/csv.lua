@@ -17,17 +17,9 @@ end
 
 --- csv.encode(columns, rows): rows are arrays, or tables keyed by column name.
 function M.encode(cols, rows)
-  local out = { fmt.csv_row(cols) }
-  for _, r in ipairs(rows) do
-    local vals = {}
-    for i, c in ipairs(cols) do
-      local v = r[c]
-      if v == nil then v = r[i] end
-      vals[i] = cell(v)
-    end
-    out[#out + 1] = fmt.csv_row(vals, #cols)
-  end
-  return table.concat(out, "\r\n") .. "\r\n"
+  local out = { M.row(cols) }
+  for _, r in ipairs(rows) do out[#out + 1] = M.row(cols, r) end
+  return table.concat(out)
 end
 
 --- csv.row(columns [, row]): one record with its CRLF (a row as for

@@ -711,16 +711,10 @@ function Doc:mention_at(offset, t)
   end
   if math.type(offset) ~= "integer" or offset < 0 then return nil end
   if self.live then return e.matcher:mention_at(tids, offset) end
-  local best
-  local want = {}
-  for _, id in ipairs(type(tids) == "table" and tids or { tids }) do want[e.type_names[id]] = true end
-  for _, m in ipairs(self.mlist) do
-    if not m.removed and m.start == offset and want[m.type]
-      and (not best or m.stop > best.stop or (m.stop == best.stop and m.id < best.id)) then
-      best = m
-    end
-  end
-  return best
+  -- after process: the first in text order from offset on, if it starts there
+  local m = self:mentions { type = t, within = { offset, #self.text } }[1]
+  if m and m.start == offset then return m end
+  return nil
 end
 
 --- d:relate(type, args, attrs): add a relation. args maps roles to a
@@ -846,23 +840,7 @@ end
 -- per match); with trace(from, furthest) every token start is tried from
 -- Lua so that the furthest point of each failed attempt can be reported.
 local function scan(e, rule, subject, base, found, trace)
-  if not trace and rule.first then
-    -- only at the tokens the pattern can start with (matcher:starts, in C)
-    local last = base
-    for _, t0 in ipairs(e.matcher:starts(rule.first)) do
-      if t0 >= last then
-        local caps, pos = lpeg.match(rule.compiled, subject, t0 - base + 1)
-        if caps then
-          local m_end = base + pos - 1
-          if caps._start then caps._start = base + caps._start - 1 end
-          found(finish_match(e, caps, t0, m_end))
-          if m_end > t0 then last = m_end end
-        end
-      end
-    end
-    return
-  end
-  if not trace then
+  if not trace and not rule.first then
     local pos, n = 1, #subject
     while pos <= n do
       local s_pos, caps, e_pos = lpeg.match(rule.search, subject, pos)
@@ -880,19 +858,27 @@ local function scan(e, rule, subject, base, found, trace)
     end
     return
   end
-  local first, stop = e.matcher:token_range()
+  -- the anchored pattern at each candidate token: those it can start with
+  -- (matcher:starts, in C), or every token when tracing
+  local starts
+  if trace then
+    starts = {}
+    local first, stop = e.matcher:token_range()
+    for k = first, stop - 1 do starts[#starts + 1] = (e.matcher:token(k)) end
+  else
+    starts = e.matcher:starts(rule.first)
+  end
   local last = base
-  for k = first, stop - 1 do
-    local t0 = e.matcher:token(k)
+  for _, t0 in ipairs(starts) do
     if t0 >= last then
-      e.matcher:furthest(true)
+      if trace then e.matcher:furthest(true) end
       local caps, pos = lpeg.match(rule.compiled, subject, t0 - base + 1)
       if caps then
         local m_end = base + pos - 1
         if caps._start then caps._start = base + caps._start - 1 end
         found(finish_match(e, caps, t0, m_end))
         if m_end > t0 then last = m_end end
-      else
+      elseif trace then
         trace(t0, e.matcher:furthest())
       end
     end

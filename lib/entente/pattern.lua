@@ -51,7 +51,6 @@ local plain_sub, plain_unm, plain_len = pattern_mt.__sub, pattern_mt.__unm, patt
 -- engine runs a pattern only at tokens its first set admits (M.first_set).
 
 local FIRST = setmetatable({}, { __mode = "k" })
-M.FIRST = FIRST
 
 local function union(fa, fb)
   if not fa or not fb then return nil end
@@ -77,7 +76,6 @@ end
 local function first(words, types, kinds, empty)
   return { words = words or {}, types = types or {}, kinds = kinds or {}, empty = empty or false }
 end
-M.first = first
 
 local function mul_lazy(a, b)
   local fa = pending[a]
@@ -122,27 +120,24 @@ local function pow(a, n)
   end
   return r
 end
-local function div(a, f)
-  local r = plain_div(a, f)
-  FIRST[r] = type(a) == "userdata" and FIRST[a] or nil
-  return r
+-- x / f and x - y start as x does
+local function as_left(op)
+  return function(a, b)
+    local r = op(a, b)
+    FIRST[r] = type(a) == "userdata" and FIRST[a] or nil
+    return r
+  end
 end
-local function sub(a, b)
-  local r = plain_sub(a, b)
-  FIRST[r] = type(a) == "userdata" and FIRST[a] or nil
-  return r
+-- predicates (-x, #x) consume nothing: what follows them decides
+local function as_empty(op)
+  return function(a)
+    local r = op(a)
+    FIRST[r] = first(nil, nil, nil, true)
+    return r
+  end
 end
--- predicates consume nothing: what follows them decides
-local function unm(a)
-  local r = plain_unm(a)
-  FIRST[r] = first(nil, nil, nil, true)
-  return r
-end
-local function len(a)
-  local r = plain_len(a)
-  FIRST[r] = first(nil, nil, nil, true)
-  return r
-end
+local div, sub = as_left(plain_div), as_left(plain_sub)
+local unm, len = as_empty(plain_unm), as_empty(plain_len)
 
 local installed = false
 --- Install the lazy-gap sequence operator on LPeg patterns (idempotent).

@@ -48,7 +48,7 @@ local plain_sub, plain_unm, plain_len = pattern_mt.__sub, pattern_mt.__unm, patt
 -- with say so. FIRST[patt] = { words = {folded = true}, types = {id = true},
 -- kinds = {{mask, need, deny}}, empty = can match nothing }. A pattern
 -- with no entry may start anywhere (plain LPeg, p.tok, p.find, re). The
--- engine runs a pattern only at tokens its first set admits (M.first_set).
+-- engine runs a pattern only at tokens its first set admits (p.first_set).
 
 local FIRST = setmetatable({}, { __mode = "k" })
 

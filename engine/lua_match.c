@@ -639,7 +639,7 @@ static int matcher_lexicons(lua_State *L) {
             lua_remove(L, -2);
         }
         en_llex *l = luaL_testudata(L, -1, EN_LEXICON_MT);
-        if (!l || !l->lx) return luaL_error(L, "lexicons: item %d is not a lexicon", (int)k);
+        if (!l || !l->lx) return luaL_error(L, "cues_many: item %d is not a lexicon", (int)k);
         lua_pop(L, 1);
         if (en_lexicon_build(l->lx)) return luaL_error(L, "out of memory");
         if (push_lexicon_hits(L, m, l->lx, lo, n, 0)) { /* [.., H, S, h, starts] */

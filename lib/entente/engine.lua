@@ -445,9 +445,7 @@ end
 -- one span, in one call: H[k] and S[k] are lexicon k's h and starts, and
 -- are there only when it matches somewhere in the span (read-only).
 function Doc:cues_many(list, a, b)
-  for k, lex in ipairs(list) do
-    if getmetatable(lex) ~= Lex then error("cues_many: item " .. k .. " is not a lexicon", 2) end
-  end
+  -- the items are checked in C: a lexicon's userdata, or its table (field c)
   return self.engine.matcher:lexicons(list, a, b)
 end
 
@@ -576,11 +574,14 @@ function Doc:mention(spec)
     error(string.format("mention: bad span [%s, %s)", tostring(a), tostring(b)), 2)
   end
   local e = self.engine
-  local tid = e:type_id(t)
+  local tid = e.types[t] or e:type_id(t)
   local rule = self.rule or { name = "(api)", file = "?", line = 0, priority = 0, overlap = "keep" }
   -- superseded here?
-  for _, span in ipairs(self.blockers[tid] or {}) do
-    if span[1] <= a and b <= span[2] and not (span[1] == a and span[2] == b) then return nil end
+  local blockers = self.blockers[tid]
+  if blockers then
+    for _, span in ipairs(blockers) do
+      if span[1] <= a and b <= span[2] and not (span[1] == a and span[2] == b) then return nil end
+    end
   end
   local m = {
     type = t, start = a, stop = b, key = spec.key, name = spec.name, score = spec.score or 1.0,

@@ -28,16 +28,54 @@ local function doc_ymd(d)
   return nil
 end
 
-local DIGITS, CAPITALS = "0123456789", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+local DIGITS = "0123456789"
 
--- infer a missing year from the years the text names (the latest not in the future)
+-- infer a missing year from the years the text names (the latest not in
+-- the future); kept per document (several rules ask)
 local function infer_year(d)
+  local known = d.focus._year
+  if known ~= nil then return known or nil end
   local best
   for y in d:gmatch_at(DIGITS, "%f[%d](%d%d%d%d)%f[%D]") do
     y = tonumber(y)
     if y >= 1990 and y <= 2100 and (not best or y > best) then best = y end
   end
+  d.focus._year = best or false
   return best
+end
+
+-- Where the written-date patterns can start, as d:gmatch_at candidates
+-- (1-based byte positions, ascending): at month names ("May 14"), at
+-- every byte of a number token just before a month name ("14 May",
+-- "18 October 2021 – ..."), and at the words "from" and "in". Found with
+-- lexicons over the document's tokens: a handful of places, where trying
+-- the patterns at every capital letter, digit or "i" took hundreds.
+local MONTH_LEX, FROM_LEX, IN_LEX
+do
+  local names = {}
+  for k in pairs(MONTHS) do names[#names + 1] = k end
+  table.sort(names)
+  MONTH_LEX, FROM_LEX, IN_LEX = lexicon(names), lexicon { "from" }, lexicon { "in" }
+end
+local function date_starts(d)
+  local c = d.focus._date_starts
+  if c then return c end
+  local n = #d.text
+  local w = d:words(0, n)
+  local at, before, from, inn = {}, {}, {}, {}
+  local _, S = d:cues_many({ MONTH_LEX, FROM_LEX, IN_LEX }, 0, n)
+  for _, i in ipairs(S[1] or {}) do
+    at[#at + 1] = w.starts[i] + 1
+    local j = i - 1
+    if j >= 1 and w.words[j]:find("^%d+$") then
+      for q = w.starts[j] + 1, w.stops[j] do before[#before + 1] = q end
+    end
+  end
+  for _, i in ipairs(S[2] or {}) do from[#from + 1] = w.starts[i] + 1 end
+  for _, i in ipairs(S[3] or {}) do inn[#inn + 1] = w.starts[i] + 1 end
+  c = { at = at, before = before, from = from, ["in"] = inn }
+  d.focus._date_starts = c
+  return c
 end
 
 local function iso(y, m, dd)
@@ -69,6 +107,7 @@ rule {
     dy = dy or infer_year(d)
     local text = d.text
     local taken = {}
+    local starts = date_starts(d)
     local function free(a, b)
       for i = a, b - 1 do if taken[i] then return false end end
       for i = a, b - 1 do taken[i] = true end
@@ -76,21 +115,21 @@ rule {
     end
     -- "18 October 2021 – 8 June 2025", "from January to November 2025"
     local RANGE = "()(%d%d?) (%a+) (%d%d%d%d)%s*[%-\226\128\147\226\128\148]+%s*(%d%d?) (%a+) (%d%d%d%d)()"
-    for s, d1, m1, y1, d2, m2, y2, e in d:gmatch_at(DIGITS, RANGE) do
+    for s, d1, m1, y1, d2, m2, y2, e in d:gmatch_at(starts.before, RANGE) do
       local a, b = MONTHS[fold(m1)], MONTHS[fold(m2)]
       if a and b and free(s - 1, e - 1) then
         add_date(d, s - 1, e - 1, iso(tonumber(y1), a, tonumber(d1)), { precision = "day",
           ["end"] = iso(tonumber(y2), b, tonumber(d2)) })
       end
     end
-    for s, m1, m2, y, e in d:gmatch_at("Ff", "()[Ff]rom (%a+) to (%a+) (%d%d%d%d)()") do
+    for s, m1, m2, y, e in d:gmatch_at(starts.from, "()[Ff]rom (%a+) to (%a+) (%d%d%d%d)()") do
       local a, b = MONTHS[fold(m1)], MONTHS[fold(m2)]
       if a and b and free(s - 1, e - 1) then
         add_date(d, s - 1, e - 1, iso(tonumber(y), a), { precision = "month", ["end"] = iso(tonumber(y), b) })
       end
     end
     -- "July 2–3", "May 14, 2025", "May 14"
-    for s, mo, d1, e in d:gmatch_at(CAPITALS, "()(%u%a+%.?) (%d%d?)%f[%D]()") do
+    for s, mo, d1, e in d:gmatch_at(starts.at, "()(%u%a+%.?) (%d%d?)%f[%D]()") do
       local rest = text:sub(e, e + 12)
       local m = MONTHS[fold((mo:gsub("%.$", "")))]
       if m and tonumber(d1) <= 31 then
@@ -109,7 +148,7 @@ rule {
       end
     end
     -- "14 May 2025", "14 May"
-    for s, d1, mo, e in d:gmatch_at(DIGITS, "()%f[%d](%d%d?) (%u%a+)()") do
+    for s, d1, mo, e in d:gmatch_at(starts.before, "()%f[%d](%d%d?) (%u%a+)()") do
       local m = MONTHS[fold(mo)]
       if m then
         local y = text:sub(e, e + 5):match("^ (%d%d%d%d)%f[%D]")
@@ -120,13 +159,13 @@ rule {
       end
     end
     -- "February 2022", "in 2024"
-    for s, mo, y, e in d:gmatch_at(CAPITALS, "()(%u%a+) (%d%d%d%d)%f[%D]()") do
+    for s, mo, y, e in d:gmatch_at(starts.at, "()(%u%a+) (%d%d%d%d)%f[%D]()") do
       local m = MONTHS[fold(mo)]
       if m and free(s - 1, e - 1) then
         add_date(d, s - 1, e - 1, iso(tonumber(y), m), { precision = "month" })
       end
     end
-    for s, y, e in d:gmatch_at("Ii", "()%f[%a][Ii]n (%d%d%d%d)%f[%D]()") do
+    for s, y, e in d:gmatch_at(starts["in"], "()%f[%a][Ii]n (%d%d%d%d)%f[%D]()") do
       if free(s + 2, e - 1) then add_date(d, s + 2, e - 1, y, { precision = "year" }) end
     end
   end,

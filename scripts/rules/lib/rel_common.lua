@@ -107,15 +107,16 @@ local function match_at(phrase, words, i)
 end
 
 -- Compiled lexicons (engine/lexicon.c) by name, and in the order they were
--- made (REG, REG_NAMES): a span is matched against all of them at once.
-local LEX, REG, REG_NAMES = {}, {}, {}
+-- made (REG; NUM[name] is a lexicon's place in it): a span is matched
+-- against all of them at once.
+local LEX, REG, NUM = {}, {}, {}
 local function lex(name, list)
   local l = LEX[name]
   if not l then
     l = lexicon(list)
     LEX[name] = l
     REG[#REG + 1] = l
-    REG_NAMES[#REG_NAMES + 1] = name
+    NUM[name] = #REG
   end
   return l
 end
@@ -125,34 +126,24 @@ M.lex = lex
 local SPAN = setmetatable({}, { __mode = "k" })
 
 -- Where a lexicon matches in a word list: hits[i] = last index of the
--- phrase starting at i. Matched in C once per word list and lexicon, since
--- the same sentence is asked about the same lexicons many times.
+-- phrase starting at i. Matched in C once per word list, for every lexicon
+-- made so far in one call, since the same sentence is asked about the
+-- same lexicons many times. HITS[words] = { H, S, n }: H[k] and S[k] are
+-- lexicon k's hits and their starts (nil when it has none), for the n
+-- lexicons of REG matched so far.
 local HITS = setmetatable({}, { __mode = "k" })
-local STARTS = setmetatable({}, { __mode = "k" }) -- h -> the i with h[i], in order
-local NONE = {} -- the h of a lexicon that has no hit in a span (read-only)
-STARTS[NONE] = {}
-local DONE = {} -- per[DONE]: how many lexicons of REG the span was matched against
+local NONE, NONE_STARTS = {}, {} -- no hit in the span (read-only)
 local function hits_of(words, name, list)
   local per = HITS[words]
-  if not per then per = { [DONE] = 0 }; HITS[words] = per end
-  local h = per[name]
-  if not h then
+  local k = NUM[name] or (lex(name, list) and NUM[name])
+  if not per or k > per[3] then
     local span = SPAN[words]
     if not span then error("rel_common: word lists must come from words_of", 3) end
-    lex(name, list)
-    -- every lexicon made so far that this span has not met, in one C call
-    local done, todo = per[DONE], {}
-    for k = done + 1, #REG do todo[#todo + 1] = REG[k] end
-    local H, S = span[1]:cues_many(todo, span[2], span[3])
-    for k = 1, #todo do
-      local hk = H[k]
-      if hk then STARTS[hk] = S[k] end
-      per[REG_NAMES[done + k]] = hk or NONE
-    end
-    per[DONE] = done + #todo
-    h = per[name]
+    local H, S = span[1]:cues_many(REG, span[2], span[3])
+    per = { H, S, #REG }
+    HITS[words] = per
   end
-  return h
+  return per[1][k] or NONE, per[2][k] or NONE_STARTS
 end
 
 -- find_all's answers, per word list and lexicon name (read-only lists).
@@ -166,16 +157,23 @@ function M.find_all(words, name, list)
   local out = per[name]
   if out then return out end
   out = {}
-  local h = hits_of(words, name, list)
-  for k, i in ipairs(STARTS[h]) do out[k] = { i, h[i] } end
+  local h, starts = hits_of(words, name, list)
+  for k, i in ipairs(starts) do out[k] = { i, h[i] } end
   per[name] = out
   return out
 end
 
 --- Is any phrase of the list in words[a..b]?
 function M.any_in(words, a, b, name, list)
-  local h = hits_of(words, name, list)
-  for i = math.max(1, a), math.min(#words, b) do
+  -- asked several times per cue and actor: the cached hits read inline
+  local per, k = HITS[words], NUM[name]
+  local h
+  if per and k and k <= per[3] then h = per[1][k] else h = hits_of(words, name, list) end
+  if not h or h == NONE then return false end
+  if a < 1 then a = 1 end
+  local n = #words
+  if b > n then b = n end
+  for i = a, b do
     local j = h[i]
     if j and j <= b then return true end
   end
@@ -193,12 +191,16 @@ function M.words_of(d, a, b)
   return w
 end
 
--- Token index at or after an offset.
+-- Token index at or after an offset: the first token that ends after it
+-- (tokens are in text order; binary search).
 local function index_at(w, offset)
-  for i = 1, #w.starts do
-    if w.stops[i] > offset then return i end
+  local stops = w.stops
+  local lo, hi = 1, #stops + 1
+  while lo < hi do
+    local mid = (lo + hi) // 2
+    if stops[mid] > offset then hi = mid else lo = mid + 1 end
   end
-  return #w.starts + 1
+  return lo
 end
 M.index_at = index_at
 

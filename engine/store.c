@@ -436,6 +436,13 @@ en_store *en_store_open(const char *path, unsigned flags, char *err, size_t errl
         goto fail;
     }
     if (migrate(st)) goto fail;
+    /* where the writer stages a document's relation arguments (result.c);
+     * made here, outside any transaction and before any statement runs:
+     * a table made while a query is reading would abort that query */
+    if (!(flags & EN_OPEN_READONLY) &&
+        en_store_exec(st, "CREATE TEMP TABLE en_args_stage(relation_id, role, ord, mention_id, "
+                          "entity_id, key, value)"))
+        goto fail;
     return st;
 fail:
     if (err) snprintf(err, errlen, "%s", st->err);

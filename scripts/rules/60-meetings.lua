@@ -13,7 +13,11 @@ local TOGETHER_CUES = { "signed", "signing", "attended", "in the presence of", "
   "exchanged", "co-chaired", "witnessed" }
 local WITNESS = { "in the presence of", "witnessed by", "in a ceremony witnessed" }
 local VISIT_CUES = { "visit to", "visits to", "visited", "visiting", "official visit", "working visit",
-  "state visit", "trip to", "tour of", "arrived in", "arrives in", "visit", "visits" }
+  "state visit", "trip to", "tour of", "arrived in", "arrives in", "visit", "visits",
+  -- travel: "travelled to Denmark for the ceremony", "flew to Tokyo"
+  "travelled to", "traveled to", "travels to", "travelling to", "traveling to", "flew to", "flies to",
+  "landed in", "arrived at", "delegation to", "led a delegation", "led the delegation",
+  "delegation led by", "delegation was led by" }
 
 -- A place for the meeting: a place-only country or a PLACE in the sentence,
 -- else the host of a visit in the document, else the dateline's place.
@@ -98,6 +102,12 @@ rule {
       relations = { { "VISIT", visitor = "hana kovac", host = "JPN" } } },
     { "Defence Minister Lars Holm met Egyptian officials in Cairo.",
       absent = { { "VISIT" } } },
+    -- travel verbs
+    { "Chilean President Ana Torres, who travelled to Spain for the launch, praised the shipyard.",
+      relations = { { "VISIT", visitor = "ana torres", host = "ESP" } } },
+    { "Swedish Prime Minister Tomas Berg flew to Japan on Tuesday for talks on defence ties.",
+      relations = { { "VISIT", visitor = "tomas berg", host = "JPN" },
+        { "COOPERATION", a = "JPN", b = "SWE", stage = "talks" } } },
   },
 }
 

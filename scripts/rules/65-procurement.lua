@@ -315,6 +315,116 @@ rule {
   },
 }
 
+-- An instrument for platforms, signed by a buyer and a supplier, with no
+-- buying verb: "India and France signed an agreement for 26 jets", "the
+-- navy and a Dutch shipbuilder signed a letter of intent to build patrol
+-- vessels". The supplier is the one foreign company of the sentence, else
+-- the origin of the asset it names; the buyer is the one other country (or
+-- its forces or ministry) in the sentence. The instrument must be about
+-- platforms (named within a dozen words after it, in its clause) or bind a
+-- government buyer and a company. Only where the sentence gave no
+-- PROCUREMENT by its verbs.
+local INSTRUMENT_CUES = { "contract", "contracts", "deal", "agreement", "order", "letter of intent",
+  "memorandum of understanding", "mou", "arrangement", "accord" }
+local PLATFORM_WORDS = { "jet*", "fighter*", "aircraft", "helicopter*", "drone*", "ship*", "vessel*",
+  "frigate*", "corvette*", "submarine*", "boat*", "tank*", "howitzer*", "missile*", "radar*",
+  "rifle*", "vehicle*", "trainer*", "transport*", "patrol", "warship*", "destroyer*", "system*" }
+rule {
+  name = "procurement_instrument",
+  phase = "relations",
+  needs = { COUNTRY = 1 },
+  description = "PROCUREMENT from an instrument for platforms signed by buyer and supplier",
+  run = function(d)
+    local done = {}
+    for _, r in ipairs(d:relations_of { type = "PROCUREMENT" }) do
+      done[d:sentence_of(r.start) or -1] = true
+    end
+    for s in d:sentences() do
+      local w = R.words_of(d, s.start, s.stop)
+      local inst = not done[s.index] and R.find_all(w.words, "proc_instrument", INSTRUMENT_CUES) or {}
+      local assets = #inst > 0 and d:mentions { type = "ASSET", sentence = s.index } or {}
+      -- the platforms must follow the instrument in its clause, within a dozen words
+      local about = false
+      local at = {} -- where platforms are named
+      if #inst > 0 then
+        for _, a in ipairs(assets) do at[#at + 1] = a.start end
+        for _, p in ipairs(R.find_all(w.words, "proc_platform", PLATFORM_WORDS)) do
+          at[#at + 1] = w.starts[p[1]]
+        end
+      end
+      for _, c in ipairs(inst) do
+        local j = c[2]
+        for _, x in ipairs(at) do
+          if x >= w.stops[j] and (not w.starts[j + 13] or x < w.starts[j + 13])
+            and not clause_break(d, w.stops[j], x) then about = true end
+        end
+      end
+      -- or the instrument binds a government buyer (its forces or a
+      -- ministry) and a company: "the contract between the Saudi Ministry
+      -- of Defense and Turkish drone maker Baykar"
+      local cands = #inst > 0 and candidates(d, s, w) or {}
+      if #inst > 0 and not about then
+        local force, company = false, false
+        for _, c in ipairs(cands) do
+          if c.force then force = true elseif c.org then company = true end
+        end
+        about = force and company
+      end
+      if about then
+        do
+          local buyers, companies = {}, {}
+          for _, c in ipairs(cands) do
+            if c.org then companies[c.key] = c
+            elseif not c.origin then buyers[#buyers + 1] = c end
+          end
+          local supplier, org
+          local nco = 0
+          for k, c in pairs(companies) do nco = nco + 1; supplier, org = k, c.org end
+          if nco ~= 1 then
+            supplier, org = nil, nil
+            for _, a in ipairs(assets) do
+              local o = a.attrs and a.attrs.origin
+              if o and #o == 3 then supplier = o; break end
+            end
+          end
+          -- the buyer: the one country other than the supplier
+          local buyer
+          for _, c in ipairs(buyers) do
+            if c.key ~= supplier then
+              if buyer and buyer.key ~= c.key then buyer = nil; break end
+              buyer = buyer or c
+            end
+          end
+          local named = false -- the supplier must be in the sentence itself
+          for _, c in ipairs(cands) do if c.key == supplier then named = true end end
+          if buyer and supplier and named then
+            local info = R.read(d, s.start, s.stop)
+            local money = Money.in_span(d, s.start, s.stop)
+            local stage = info.stage or "intent"
+            d:relate("PROCUREMENT", { buyer = buyer.m or buyer.key, supplier = supplier, supplier_org = org },
+              { item = items_of(d, s), value = money[1] and money[1].amount,
+                currency = money[1] and money[1].currency, stage = stage, modality = info.modality,
+                cameo = stage == "intent" and "0312" or "062" },
+              { s.start, s.stop })
+          end
+        end
+      end
+    end
+  end,
+  examples = {
+    { "India and France signed an agreement on Monday for 26 Rafale Marine fighters.",
+      relations = { { "PROCUREMENT", buyer = "IND", supplier = "FRA", stage = "framework" } } },
+    { "Peru's navy and the Dutch shipbuilder Damen signed a letter of intent to build four patrol vessels.",
+      relations = { { "PROCUREMENT", buyer = "PER", supplier = "NLD" } } },
+    { "Italy and Malaysia signed an agreement on defence research.", absent = { { "PROCUREMENT" } } },
+    { "The contract was signed in May between the Chilean Ministry of Defence and Spanish shipbuilder "
+      .. "Navantia.", relations = { { "PROCUREMENT", buyer = "CHL", supplier = "ESP" } } },
+    -- an agreement in another clause is not about the aircraft
+    { "Both governments signed a cooperation agreement in 2015, and Norwegian officials have shown "
+      .. "interest in Embraer's transport aircraft.", absent = { { "PROCUREMENT" } } },
+  },
+}
+
 -- One direction per pair: where sentences disagree on who buys from whom,
 -- the direction most sentences give wins (ties: the first said).
 rule {

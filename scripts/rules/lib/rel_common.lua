@@ -46,7 +46,7 @@ M.STAGE_CUES = {
     "operated", "operating", "operate", "procured", "bought", "buying", "purchased", "acquired",
     "local assembly", "assembled", "assembly line", "production line", "produced", "manufactured",
     "rolled out", "steel cutting", "keel", "received", "took delivery", "supplied", "sold",
-    "exported", "made", "built", "license-built", "licence-built", "equipped", "flies", "flew",
+    "exported", "made", "built", "license-built", "licence-built", "equipped",
     "production", "producing", "deployed", "donated", "gifted", "in production",
   },
 }

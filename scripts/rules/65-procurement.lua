@@ -136,6 +136,19 @@ local function items_of(d, s)
   return table.concat(names, "; ")
 end
 
+-- A PROCUREMENT said by sentence s: its item, value and stage (and the
+-- stage's modality) as the sentence says them.
+local function relate_procurement(d, s, buyer, supplier, org)
+  local info = R.read(d, s.start, s.stop)
+  local money = Money.in_span(d, s.start, s.stop)
+  local stage = info.stage or "intent"
+  return d:relate("PROCUREMENT", { buyer = buyer, supplier = supplier, supplier_org = org },
+    { item = items_of(d, s), value = money[1] and money[1].amount,
+      currency = money[1] and money[1].currency,
+      stage = stage, modality = info.modality, cameo = stage == "intent" and "0312" or "062" },
+    { s.start, s.stop })
+end
+
 -- Who buys from whom in a sentence with a buying or selling verb: the buyer
 -- (a country, or its armed forces) before a buying verb and the supplier
 -- after it, the other way round for a selling verb, and both swapped by a
@@ -260,19 +273,11 @@ rule {
         local buyer, supplier
         if selling then buyer, supplier = obj, subj else buyer, supplier = subj, obj end
         if buyer and supplier and buyer.key ~= supplier.key and not buyer.org and not buyer.origin then
-          local info = R.read(d, s.start, s.stop)
-          local money = Money.in_span(d, s.start, s.stop)
           local org = supplier.org
           if not org then
             for _, c in ipairs(cands) do if c.org and c.key == supplier.key then org = c.org end end
           end
-          local stage = info.stage or "intent"
-          d:relate("PROCUREMENT", { buyer = buyer.m or buyer.key, supplier = supplier.m or supplier.key,
-            supplier_org = org },
-            { item = items_of(d, s), value = money[1] and money[1].amount,
-              currency = money[1] and money[1].currency,
-              stage = stage, modality = info.modality, cameo = stage == "intent" and "0312" or "062" },
-            { s.start, s.stop })
+          relate_procurement(d, s, buyer.m or buyer.key, supplier.m or supplier.key, org)
         end
         end
         end
@@ -335,78 +340,66 @@ rule {
   needs = { COUNTRY = 1 },
   description = "PROCUREMENT from an instrument for platforms signed by buyer and supplier",
   run = function(d)
-    local done = {}
+    local done = {} -- sentences that already have a PROCUREMENT
     for _, r in ipairs(d:relations_of { type = "PROCUREMENT" }) do
       done[d:sentence_of(r.start) or -1] = true
     end
     for s in d:sentences() do
       local w = R.words_of(d, s.start, s.stop)
       local inst = not done[s.index] and R.find_all(w.words, "proc_instrument", INSTRUMENT_CUES) or {}
-      local assets = #inst > 0 and d:mentions { type = "ASSET", sentence = s.index } or {}
-      -- the platforms must follow the instrument in its clause, within a dozen words
-      local about = false
-      local at = {} -- where platforms are named
       if #inst > 0 then
+        local assets = d:mentions { type = "ASSET", sentence = s.index }
+        local cands = candidates(d, s, w)
+        -- the platforms must follow the instrument in its clause, within a dozen words
+        local at = {} -- where platforms are named
         for _, a in ipairs(assets) do at[#at + 1] = a.start end
         for _, p in ipairs(R.find_all(w.words, "proc_platform", PLATFORM_WORDS)) do
           at[#at + 1] = w.starts[p[1]]
         end
-      end
-      for _, c in ipairs(inst) do
-        local j = c[2]
-        for _, x in ipairs(at) do
-          if x >= w.stops[j] and (not w.starts[j + 13] or x < w.starts[j + 13])
-            and not clause_break(d, w.stops[j], x) then about = true end
+        local about = false
+        for _, c in ipairs(inst) do
+          local j = c[2]
+          for _, x in ipairs(at) do
+            if x >= w.stops[j] and (not w.starts[j + 13] or x < w.starts[j + 13])
+              and not clause_break(d, w.stops[j], x) then about = true end
+          end
         end
-      end
-      -- or the instrument binds a government buyer (its forces or a
-      -- ministry) and a company: "the contract between the Saudi Ministry
-      -- of Defense and Turkish drone maker Baykar"
-      local cands = #inst > 0 and candidates(d, s, w) or {}
-      if #inst > 0 and not about then
-        local force, company = false, false
+        -- or the instrument binds a government buyer (its forces or a
+        -- ministry) and a company: "the contract between the Saudi Ministry
+        -- of Defense and Turkish drone maker Baykar"
+        local force, company_keys, ncompanies = false, {}, 0
         for _, c in ipairs(cands) do
-          if c.force then force = true elseif c.org then company = true end
+          if c.force then force = true end
+          if c.org then
+            if not company_keys[c.key] then ncompanies = ncompanies + 1 end
+            company_keys[c.key] = c.org -- the last company of that country
+          end
         end
-        about = force and company
-      end
-      if about then
-        do
-          local buyers, companies = {}, {}
-          for _, c in ipairs(cands) do
-            if c.org then companies[c.key] = c
-            elseif not c.origin then buyers[#buyers + 1] = c end
+        about = about or (force and ncompanies > 0)
+        -- the supplier: the one country of the sentence's companies, else
+        -- the origin of the first asset that has one, if the sentence names it
+        local supplier, org
+        if ncompanies == 1 then
+          supplier, org = next(company_keys)
+        else
+          for _, a in ipairs(assets) do
+            local o = a.attrs and a.attrs.origin
+            if o and #o == 3 then supplier = o; break end
           end
-          local supplier, org
-          local nco = 0
-          for k, c in pairs(companies) do nco = nco + 1; supplier, org = k, c.org end
-          if nco ~= 1 then
-            supplier, org = nil, nil
-            for _, a in ipairs(assets) do
-              local o = a.attrs and a.attrs.origin
-              if o and #o == 3 then supplier = o; break end
-            end
-          end
-          -- the buyer: the one country other than the supplier
-          local buyer
-          for _, c in ipairs(buyers) do
-            if c.key ~= supplier then
-              if buyer and buyer.key ~= c.key then buyer = nil; break end
-              buyer = buyer or c
-            end
-          end
-          local named = false -- the supplier must be in the sentence itself
+          local named = false
           for _, c in ipairs(cands) do if c.key == supplier then named = true end end
-          if buyer and supplier and named then
-            local info = R.read(d, s.start, s.stop)
-            local money = Money.in_span(d, s.start, s.stop)
-            local stage = info.stage or "intent"
-            d:relate("PROCUREMENT", { buyer = buyer.m or buyer.key, supplier = supplier, supplier_org = org },
-              { item = items_of(d, s), value = money[1] and money[1].amount,
-                currency = money[1] and money[1].currency, stage = stage, modality = info.modality,
-                cameo = stage == "intent" and "0312" or "062" },
-              { s.start, s.stop })
+          if not named then supplier = nil end
+        end
+        -- the buyer: the one country other than the supplier (not a company, not an origin)
+        local buyer
+        for _, c in ipairs(cands) do
+          if not c.org and not c.origin and c.key ~= supplier then
+            if buyer and buyer.key ~= c.key then buyer = nil; break end
+            buyer = buyer or c
           end
+        end
+        if about and buyer and supplier then
+          relate_procurement(d, s, buyer.m or buyer.key, supplier, org)
         end
       end
     end

@@ -200,32 +200,30 @@ static void vset_free(vset *s) {
     memset(s, 0, sizeof *s);
 }
 
+/* A value's place in SQLite's order of types: NULL, numbers, text, blobs. */
+static int vent_rank(const vent *v) {
+    return v->type == SQLITE_NULL ? 0 : v->type == SQLITE_TEXT ? 2 : v->type == SQLITE_BLOB ? 3 : 1;
+}
+
+/* A number value (integer or real) as a double. */
+static double vent_num(const vent *v) {
+    if (v->type == SQLITE_INTEGER) {
+        sqlite3_int64 i;
+        memcpy(&i, v->bytes, 8);
+        return (double)i;
+    }
+    double x;
+    memcpy(&x, v->bytes, 8);
+    return x;
+}
+
 /* SQLite's order of values: NULL, numbers, text, blobs; text and blobs
  * by their bytes. */
 static int vent_cmp(const vent *a, const vent *b) {
-    int ra = a->type == SQLITE_NULL   ? 0
-             : a->type == SQLITE_TEXT ? 2
-             : a->type == SQLITE_BLOB ? 3
-                                      : 1;
-    int rb = b->type == SQLITE_NULL   ? 0
-             : b->type == SQLITE_TEXT ? 2
-             : b->type == SQLITE_BLOB ? 3
-                                      : 1;
+    int ra = vent_rank(a), rb = vent_rank(b);
     if (ra != rb) return ra < rb ? -1 : 1;
     if (ra == 1) {
-        double x, y;
-        if (a->type == SQLITE_INTEGER) {
-            sqlite3_int64 i;
-            memcpy(&i, a->bytes, 8);
-            x = (double)i;
-        } else
-            memcpy(&x, a->bytes, 8);
-        if (b->type == SQLITE_INTEGER) {
-            sqlite3_int64 i;
-            memcpy(&i, b->bytes, 8);
-            y = (double)i;
-        } else
-            memcpy(&y, b->bytes, 8);
+        double x = vent_num(a), y = vent_num(b);
         return x < y ? -1 : x > y ? 1 : 0;
     }
     size_t n = a->len < b->len ? a->len : b->len;

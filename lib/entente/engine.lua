@@ -574,7 +574,7 @@ function Doc:mention(spec)
     error(string.format("mention: bad span [%s, %s)", tostring(a), tostring(b)), 2)
   end
   local e = self.engine
-  local tid = e.types[t] or e:type_id(t)
+  local tid = e:type_id(t)
   local rule = self.rule or { name = "(api)", file = "?", line = 0, priority = 0, overlap = "keep" }
   -- superseded here?
   local blockers = self.blockers[tid]
